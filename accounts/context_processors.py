@@ -1,0 +1,10 @@
+def navigation(request):
+    """Role flags for the navigation bar, computed once per request."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_role": None}
+    return {
+        "nav_role": user.role,
+        "nav_is_coordinator": user.is_coordinator,
+        "nav_is_admin": user.is_org_admin,
+    }

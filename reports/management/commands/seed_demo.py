@@ -1,0 +1,26 @@
+"""Synthetic demo data for every page. Idempotent; `--persons N` scales it."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, demo_logins, seed_accounts
+from cases.demo import seed_cases
+
+
+class Command(BaseCommand):
+    help = "Create synthetic demo data (never real people). Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--persons", type=int, default=40, help="Number of synthetic people in the demo org.")
+
+    @transaction.atomic
+    def handle(self, *args, persons, **options):
+        demo, other = seed_accounts()
+        created = seed_cases(demo, persons=persons)
+        seed_cases(other, persons=max(3, persons // 10))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new people)."))
+        if settings.DEBUG:
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+            for email, role, team in demo_logins():
+                self.stdout.write(f"  {email:34} {role} · {team}")

@@ -1,0 +1,99 @@
+"""factory-boy factories: synthetic data only."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from accounts.enums import Role
+from accounts.models import Membership, Organisation, Team, User
+from cases.enums import CaseStatus, DocumentKind, ProcedureType
+from cases.models import Case, HarmEvent, Person, Prefecture, ResidenceDocument
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Association {n}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Permanence {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Bénévole{n}")
+    organisation = None
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def member(team, role=Role.CASEWORKER, **kwargs):
+    """A user of `team`'s organisation with `role` in `team`."""
+    user = UserFactory(organisation=team.organisation, **kwargs)
+    Membership.objects.create(user=user, team=team, role=role)
+    return user
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    team = factory.SubFactory(TeamFactory)
+    organisation = factory.SelfAttribute("team.organisation")
+    last_name = factory.Sequence(lambda n: f"Diallo{n}")
+    first_name = "Aïcha"
+    birth_date = datetime.date(1990, 5, 14)
+    nationality = "SN"
+
+
+def prefecture(code="PREF-93"):
+    return Prefecture.objects.get(code=code)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    team = factory.SubFactory(TeamFactory)
+    person = factory.SubFactory(PersonFactory, team=factory.SelfAttribute("..team"))
+    procedure = ProcedureType.RENEWAL
+    prefecture = factory.LazyFunction(prefecture)
+    status = CaseStatus.ATTEMPTING
+
+
+class ResidenceDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResidenceDocument
+
+    person = factory.SubFactory(PersonFactory)
+    kind = DocumentKind.TEMPORARY_CARD
+    valid_from = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=300))
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=65))
+    authorises_work = True
+
+
+class HarmEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HarmEvent
+
+    case = factory.SubFactory(CaseFactory)
+    kind = "job_suspended"
+    occurred_on = factory.LazyFunction(timezone.localdate)
