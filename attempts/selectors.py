@@ -4,7 +4,8 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Case as When_, Count, IntegerField, Max, Min, Q, Value, When
+from django.db.models import Case as When_
+from django.db.models import Count, IntegerField, Max, Min, Q, Value, When
 from django.db.models.functions import ExtractHour, ExtractIsoYear, ExtractWeek, TruncDate
 
 from attempts.enums import FAILED_OUTCOMES, WRITTEN_CHANNELS, RecordedVia
