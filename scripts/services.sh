@@ -7,11 +7,12 @@ REDIS_PORT="${REDIS_PORT:-6390}"
 REDIS_DB="${REDIS_DB:-15}"
 KEEP_SERVICES="${KEEP_SERVICES:-0}"
 APT_PKGS=(postgresql-15 postgresql-client-15 redis-server chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils)
-PGROOT="$STATE/pg"; PGDATA="$PGROOT/data"; REDIS_DIR="$STATE/redis"
+REDIS_DIR="$STATE/redis"
+
 PGBIN=/usr/lib/postgresql/15/bin
 STARTED=()
 
-as_pg() { runuser -u postgres -- "$@"; }
+as_pg() { (cd / && runuser -u postgres -- "$@"); }
 
 stop_services() {
   [ "$KEEP_SERVICES" = 1 ] && return 0
@@ -54,8 +55,20 @@ start_redis() {
   fi
 }
 
+choose_pgroot() {
+  # The cluster lives under $STATE unless the 'postgres' user cannot reach it (a private mktemp
+  # folder, /root...): initdb and pg_ctl refuse root, so it then goes to a traversable /tmp folder.
+  if runuser -u postgres -- test -x "$STATE" 2>/dev/null; then
+    PGROOT="$STATE/pg"
+  else
+    PGROOT="/tmp/plage-libre-pg-$(printf '%s' "$STATE" | sha256sum | cut -c1-12)"
+  fi
+  PGDATA="$PGROOT/data"
+}
+
 start_postgres() {
-  mkdir -p "$PGROOT" && chown postgres:postgres "$PGROOT" && chmod 755 "$STATE"
+  choose_pgroot
+  mkdir -p "$PGROOT" && chown postgres:postgres "$PGROOT"
   if [ ! -s "$PGDATA/PG_VERSION" ]; then
     as_pg "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres -E UTF8 --locale=C.UTF-8 > "$PGROOT/initdb.log"
   fi
