@@ -1,7 +1,10 @@
+from accounts import two_factor
+
+
 def navigation(request):
     """Role flags for the navigation bar, computed once per request."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or two_factor.session_needs_second_factor(request):
         return {"nav_role": None}
     return {
         "nav_role": user.role,

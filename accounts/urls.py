@@ -2,7 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import views, views_2fa
+from accounts.middleware import two_factor_exempt
 
 app_name = "accounts"
 
@@ -12,7 +13,7 @@ _change_done = reverse_lazy("accounts:password_change_done")
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", two_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html", success_url=_change_done),
@@ -61,4 +62,9 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/active/", views.user_toggle_active, name="user_toggle_active"),
     path("teams/new/", views.team_create, name="team_create"),
+    path("users/<int:pk>/2fa-reset/", views.user_two_factor_reset, name="user_two_factor_reset"),
+    path("2fa/", views_2fa.two_factor_overview, name="two_factor"),
+    path("2fa/setup/", views_2fa.two_factor_setup, name="two_factor_setup"),
+    path("2fa/verify/", views_2fa.two_factor_verify, name="two_factor_verify"),
+    path("2fa/backup-codes/", views_2fa.two_factor_backup_codes_generate, name="two_factor_backup_codes_generate"),
 ]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import selectors, services, two_factor
 from accounts.forms import LoginForm, MembershipForm, TeamForm, UserCreateForm
 from accounts.permissions import org_admin_required
 
@@ -21,6 +21,9 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         if form.cleaned_data.get("shared_computer"):
             self.request.session.set_expiry(0)  # expires when the browser closes
+        if two_factor.has_device(form.get_user()):
+            # Enrolled users give a code at every login, even where 2FA is optional.
+            self.request.session[two_factor.SESSION_PENDING_KEY] = True
         return response
 
 
@@ -113,6 +116,16 @@ def team_create(request):
     else:
         messages.error(request, _("Nom d'équipe invalide."))
     return redirect(reverse("accounts:user_list"))
+
+
+@org_admin_required
+@require_POST
+def user_two_factor_reset(request, pk):
+    """Lost phone: the member enrols a new device at their next request."""
+    user = get_object_or_404(selectors.users_of_organisation(request.user.organisation), pk=pk)
+    two_factor.two_factor_reset(user=user, request=request)
+    messages.success(request, _("Double authentification réinitialisée : la personne configurera un nouvel appareil."))
+    return redirect("accounts:user_detail", pk=user.pk)
 
 
 @login_not_required

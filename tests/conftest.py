@@ -1,7 +1,11 @@
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from accounts.enums import Role
+from accounts.models import User
 from tests.factories import TeamFactory, member
 
 
@@ -45,9 +49,26 @@ def org_admin(team):
 
 
 def login(user):
+    """A client logged in as `user`, second factor included when the user needs one.
+
+    Enforcement of 2FA stays on in tests: for a coordinator or an admin (or a caseworker of an
+    organisation requiring 2FA, or one who enrolled) this creates a confirmed TOTP device if
+    needed and leaves the session exactly as a successful code verification does.
+    Tests of 2FA itself go through the real pages instead.
+    """
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    fresh = User.objects.get(pk=user.pk)  # no stale role cache from before a membership change
+    if two_factor.is_required(fresh) or two_factor.has_device(fresh):
+        verify_second_factor(client, fresh)
     return client
+
+
+def verify_second_factor(client, user):
+    device = two_factor.totp_device(user) or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture
