@@ -32,7 +32,7 @@ def home(request):
     user = request.user
     if user.organisation_id is None or user.role is None:
         return render(request, "accounts/no_membership.html", status=403)
-    target = "cases:list"
+    target = "reports:dashboard" if user.is_coordinator else "cases:list"
     return redirect(target)
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, demo_logins, seed_accounts
 from cases.demo import seed_cases
+from reports.demo import seed_urgency_history
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         demo, other = seed_accounts()
         created = seed_cases(demo, persons=persons)
         seed_cases(other, persons=max(3, persons // 10))
+        seed_urgency_history(demo)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new people)."))
         if settings.DEBUG:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,216 @@
+"""Reads for the dashboard: counts aggregated in the database, each with the list URL it counts.
+
+Every figure is a `Count(filter=Q(...))` in one grouped query, so the page costs the same
+number of queries for 10 or 500 000 cases. Each metric also carries the `/cases/` filter
+parameters that select exactly the cases it counts: the number is a link to its own list,
+and tests check that the two agree.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.enums import PROVISIONAL_DOCUMENT_KINDS, CaseStatus, Readiness, Urgency
+from cases.models import Case, ResidenceDocument
+
+STALE_AFTER_DAYS = 7  # no attempt logged for this long while attempting: the case has stalled
+PROVISIONAL_WITHIN_DAYS = 30  # provisional documents (récépissé, API, APS) expiring this soon
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    params: dict  # /cases/ filter parameters selecting exactly the counted cases
+
+
+def metrics() -> list[Metric]:
+    """The dashboard's columns, in display order."""
+    return [
+        Metric("expired", _("Échus"), {"urgency": Urgency.EXPIRED.value}),
+        Metric("d7", _("≤ 7 jours"), {"urgency": Urgency.D7.value}),
+        Metric("d30", _("≤ 30 jours"), {"urgency": Urgency.D30.value}),
+        Metric("d60", _("≤ 60 jours"), {"urgency": Urgency.D60.value}),
+        Metric("refere", _("Prêts pour un référé"), {"readiness": Readiness.READY_FOR_REFERE.value}),
+        Metric("referral", _("Prêts pour le Défenseur des droits"), {"readiness": Readiness.READY_FOR_REFERRAL.value}),
+        Metric("lawyer_review", _("À examiner par un·e avocat·e"), {"readiness": Readiness.LAWYER_REVIEW.value}),
+        Metric(
+            "stale",
+            _("Sans tentative depuis 7 jours"),
+            {"status": CaseStatus.ATTEMPTING.value, "no_attempt_days": STALE_AFTER_DAYS},
+        ),
+        Metric(
+            "provisional",
+            _("Récépissé, API ou APS expirant sous 30 jours"),
+            {"provisional_expiring_days": PROVISIONAL_WITHIN_DAYS},
+        ),
+    ]
+
+
+def _conditions(now: datetime.datetime, today: datetime.date) -> dict[str, Q]:
+    """The Q that each metric counts. Must select what the /cases/ filters of `metrics()` select."""
+    return {
+        "expired": Q(urgency=Urgency.EXPIRED),
+        "d7": Q(urgency=Urgency.D7),
+        "d30": Q(urgency=Urgency.D30),
+        "d60": Q(urgency=Urgency.D60),
+        "refere": Q(readiness=Readiness.READY_FOR_REFERE),
+        "referral": Q(readiness=Readiness.READY_FOR_REFERRAL),
+        "lawyer_review": Q(readiness=Readiness.LAWYER_REVIEW),
+        "stale": stale_condition(now),
+        "provisional": Q(provisional_expiring=True),
+    }
+
+
+def stale_condition(now: datetime.datetime, days: int = STALE_AFTER_DAYS) -> Q:
+    """Attempting, and nothing logged for `days` (since the last attempt, or since the case opened)."""
+    before = now - datetime.timedelta(days=days)
+    return Q(status=CaseStatus.ATTEMPTING) & (
+        Q(last_attempt_at__lt=before) | Q(last_attempt_at__isnull=True, created_at__lt=before)
+    )
+
+
+def provisional_expiring(today: datetime.date, days: int = PROVISIONAL_WITHIN_DAYS) -> Exists:
+    """True when the case's person holds a provisional document expiring within `days`."""
+    return Exists(
+        ResidenceDocument.objects.filter(
+            person_id=OuterRef("person_id"),
+            kind__in=PROVISIONAL_DOCUMENT_KINDS,
+            valid_until__gte=today,
+            valid_until__lte=today + datetime.timedelta(days=days),
+        )
+    )
+
+
+def case_list_url(params: dict) -> str:
+    return reverse("cases:list") + "?" + urlencode(sorted(params.items()))
+
+
+@dataclass
+class Cell:
+    value: int
+    url: str
+
+
+@dataclass
+class Row:
+    label: str
+    params: dict
+    cells: dict[str, Cell] = field(default_factory=dict)
+    is_total: bool = False
+
+    @property
+    def ordered(self) -> list[Cell]:
+        """Cells in the order of `metrics()` (dicts keep insertion order)."""
+        return list(self.cells.values())
+
+
+def _row(label, params, counts, metric_list, *, is_total=False) -> Row:
+    row = Row(label=label, params=params, is_total=is_total)
+    for metric in metric_list:
+        row.cells[metric.key] = Cell(counts.get(metric.key, 0) or 0, case_list_url({**params, **metric.params}))
+    return row
+
+
+def _annotated(queryset, today):
+    return queryset.open().annotate(provisional_expiring=provisional_expiring(today))
+
+
+def _aggregates(now, today):
+    return {key: Count("pk", filter=q) for key, q in _conditions(now, today).items()}
+
+
+def dashboard_rows(user, *, now: datetime.datetime | None = None) -> list[Row]:
+    """One row per team the user sees (plus "my cases" for caseworkers, a total for coordinators).
+
+    Two queries at most, whatever the number of cases or teams.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    metric_list = metrics()
+    base = _annotated(Case.objects.visible_to(user), today)
+    aggregates = _aggregates(now, today)
+    rows = []
+    if not user.is_coordinator:
+        mine = base.filter(assignee=user).aggregate(**aggregates)
+        rows.append(_row(_("Mes dossiers"), {"assignee": user.pk}, mine, metric_list))
+    per_team = base.values("team_id", "team__name").annotate(**aggregates).order_by("team__name", "team_id")
+    team_rows = [_row(r["team__name"], {"team": r["team_id"]}, r, metric_list) for r in per_team]
+    rows.extend(team_rows)
+    if user.is_coordinator and len(team_rows) != 1:
+        totals = {m.key: sum(r.cells[m.key].value for r in team_rows) for m in metric_list}
+        rows.append(_row(_("Toutes les équipes"), {}, totals, metric_list, is_total=True))
+    return rows
+
+
+@dataclass
+class LoadRow:
+    team: str
+    assignee: str
+    open: Cell
+    urgent: Cell
+
+
+# "Urgent" in the load table: expired or due within 7 days.
+URGENT_LEVELS = (Urgency.EXPIRED, Urgency.D7)
+
+
+def caseworker_load(user) -> list[LoadRow]:
+    """Open and urgent cases per assignee and team (one query). Coordinators only see this."""
+    rows = (
+        Case.objects.visible_to(user)
+        .open()
+        .filter(assignee__isnull=False)
+        .values("team_id", "team__name", "assignee_id", "assignee__first_name", "assignee__last_name")
+        .annotate(open_count=Count("pk"), urgent_count=Count("pk", filter=Q(urgency__in=URGENT_LEVELS)))
+        .order_by("team__name", "team_id", "-urgent_count", "assignee__last_name", "assignee_id")
+    )
+    result = []
+    for r in rows:
+        params = {"team": r["team_id"], "assignee": r["assignee_id"]}
+        name = f"{r['assignee__first_name']} {r['assignee__last_name']}".strip()
+        result.append(
+            LoadRow(
+                team=r["team__name"],
+                assignee=name,
+                open=Cell(r["open_count"], case_list_url(params)),
+                urgent=Cell(r["urgent_count"], case_list_url({**params, "urgent": 1})),
+            )
+        )
+    return result
+
+
+def most_urgent_cases(user, *, limit: int = 10):
+    """The open cases with the nearest deadlines (expired first), for the list under the counts."""
+    return (
+        Case.objects.visible_to(user)
+        .open()
+        .filter(urgency__in=(Urgency.EXPIRED, Urgency.D7, Urgency.D30))
+        .select_related("person", "prefecture", "team", "assignee")
+        .order_by("urgency", "next_deadline_date", "id")[:limit]
+    )
+
+
+def litigation_queue(user, *, limit: int = 10):
+    """Open cases whose stored readiness calls for action (référé, referral, lawyer review)."""
+    return (
+        Case.objects.visible_to(user)
+        .open()
+        .exclude(readiness=Readiness.NOT_YET)
+        .select_related("person", "prefecture", "team")
+        .order_by("urgency", "readiness_since", "id")[:limit]
+    )
+
+
+def stale_cases(user, *, limit: int = 10, now: datetime.datetime | None = None):
+    return (
+        Case.objects.visible_to(user)
+        .filter(stale_condition(now or timezone.now()))
+        .select_related("person", "prefecture", "team")
+        .order_by("urgency", "last_attempt_at", "id")[:limit]
+    )

@@ -1,0 +1,115 @@
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.enums import Role
+from cases.enums import CaseStatus, DocumentKind, Readiness, Urgency
+from tests.factories import CaseFactory, ResidenceDocumentFactory, TeamFactory, member
+
+pytestmark = pytest.mark.django_db
+
+COUNT_LINK = re.compile(r'<a class="count-link" href="([^"]+)">(\d+)</a>')
+
+
+def count_links(html):
+    return [(href.replace("&amp;", "&"), int(value)) for href, value in COUNT_LINK.findall(html)]
+
+
+def populate(team, *, assignee=None, scale=1):
+    """Cases at every urgency level, in every queue, stale and with provisional documents."""
+    now = timezone.now()
+    today = timezone.localdate()
+    for _ in range(scale):
+        for level in Urgency:
+            CaseFactory(team=team, urgency=level, assignee=assignee)
+        CaseFactory(team=team, readiness=Readiness.READY_FOR_REFERE, urgency=Urgency.D30)
+        CaseFactory(team=team, readiness=Readiness.READY_FOR_REFERRAL)
+        CaseFactory(team=team, readiness=Readiness.LAWYER_REVIEW)
+        CaseFactory(team=team, status=CaseStatus.ATTEMPTING, last_attempt_at=now - datetime.timedelta(days=9))
+        CaseFactory(team=team, status=CaseStatus.ATTEMPTING, last_attempt_at=now - datetime.timedelta(days=2))
+        expiring = CaseFactory(team=team, status=CaseStatus.LODGED)
+        ResidenceDocumentFactory(
+            person=expiring.person, kind=DocumentKind.RECEPISSE, valid_until=today + datetime.timedelta(days=12)
+        )
+        later = CaseFactory(team=team, status=CaseStatus.LODGED)
+        ResidenceDocumentFactory(person=later.person, kind=DocumentKind.API, valid_until=today + datetime.timedelta(90))
+        # Closed cases never count, even when urgent.
+        CaseFactory(team=team, status=CaseStatus.CLOSED, urgency=Urgency.EXPIRED)
+
+
+def test_home_sends_coordinators_to_the_dashboard_and_caseworkers_to_their_cases(login_as, coordinator, caseworker):
+    assert login_as(coordinator).get("/")["Location"] == reverse("reports:dashboard")
+    assert login_as(caseworker).get("/")["Location"] == reverse("cases:list")
+
+
+def test_dashboard_counts_per_team_for_a_coordinator(login_as, coordinator, team, other_team):
+    populate(team)
+    populate(other_team, scale=2)
+    populate(TeamFactory())  # another organisation: never counted
+    response = login_as(coordinator).get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    rows = {row.label: row for row in response.context["rows"]}
+    assert set(rows) == {team.name, other_team.name, "Toutes les équipes"}
+    mine = rows[team.name].cells
+    assert [mine[k].value for k in ("expired", "d7", "d30", "d60")] == [1, 1, 2, 1]
+    assert [mine[k].value for k in ("refere", "referral", "lawyer_review", "stale", "provisional")] == [1, 1, 1, 1, 1]
+    other = rows[other_team.name].cells
+    assert other["expired"].value == 2 and other["provisional"].value == 2
+    assert rows["Toutes les équipes"].cells["expired"].value == 3
+    assert f"team={team.pk}" in mine["expired"].url and "urgency=0" in mine["expired"].url
+
+
+def test_a_caseworker_sees_their_cases_and_teams_only(login_as, caseworker, team, other_team):
+    populate(team, assignee=caseworker)
+    populate(other_team)
+    response = login_as(caseworker).get(reverse("reports:dashboard"))
+    rows = {row.label: row for row in response.context["rows"]}
+    assert set(rows) == {"Mes dossiers", team.name}
+    assert rows["Mes dossiers"].cells["expired"].value == 1
+    assert f"assignee={caseworker.pk}" in rows["Mes dossiers"].cells["expired"].url
+    assert response.context["load"] is None
+    assert other_team.name not in response.text
+
+
+def test_caseworker_load_counts_open_and_urgent_cases_per_assignee(login_as, coordinator, team):
+    bruno = member(team, Role.CASEWORKER, first_name="Bruno", last_name="Martin")
+    CaseFactory.create_batch(3, team=team, assignee=bruno, urgency=Urgency.D60)
+    CaseFactory(team=team, assignee=bruno, urgency=Urgency.EXPIRED)
+    CaseFactory(team=team, assignee=bruno, urgency=Urgency.D7)
+    CaseFactory(team=team, assignee=bruno, urgency=Urgency.D7, status=CaseStatus.CLOSED)
+    response = login_as(coordinator).get(reverse("reports:dashboard"))
+    (row,) = response.context["load"]
+    assert row.assignee == "Bruno Martin"
+    assert (row.open.value, row.urgent.value) == (5, 2)
+
+
+@pytest.mark.parametrize("scale", [1, 30])
+def test_dashboard_query_count_does_not_depend_on_the_number_of_cases(
+    login_as, coordinator, team, other_team, scale, django_assert_num_queries
+):
+    # scale 1: 17 cases per team; scale 30: 510 cases per team.
+    populate(team, scale=scale)
+    populate(other_team, scale=scale)
+    member(team, Role.CASEWORKER)
+    client = login_as(coordinator)
+    with django_assert_num_queries(13):
+        response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    assert sum(value for _href, value in count_links(response.text)) > 0
+
+
+def test_dashboard_lists_name_the_most_urgent_cases(login_as, coordinator, team):
+    case = CaseFactory(team=team, urgency=Urgency.EXPIRED, person__last_name="Zerrouki")
+    response = login_as(coordinator).get(reverse("reports:dashboard"))
+    assert "ZERROUKI" in response.text
+    assert reverse("cases:detail", args=[case.pk]) in response.text
+
+
+def test_dashboard_requires_a_membership(login_as, team):
+    from tests.factories import UserFactory
+
+    outsider = UserFactory(organisation=team.organisation)
+    assert login_as(outsider).get(reverse("reports:dashboard")).status_code == 403
