@@ -31,4 +31,5 @@ def test_a_coordinator_enrols_with_the_secret_shown_on_the_page(live_server, pag
 
 def test_the_shared_log_in_fixture_passes_the_second_step_for_an_admin(live_server, page, org_admin, log_in):
     log_in(org_admin)
-    expect(page.get_by_role("heading", name="Dossiers")).to_be_visible()
+    # Admins and coordinators land on the dashboard.
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
