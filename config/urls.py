@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
 from accounts import views as account_views
 from config import health
@@ -10,7 +11,8 @@ from config import health
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher is on the login page too: it must not require a login.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("attempts/", include("attempts.urls")),

@@ -1,0 +1,229 @@
+"""Access matrix: every URL pattern of the project is classified here, and each class is checked.
+
+The URL patterns are enumerated from the resolver, so a new view cannot be forgotten:
+`test_every_url_pattern_is_classified` fails until its route is added to ACCESS below.
+
+Classes:
+- PUBLIC: reachable without an account (anonymous is never sent to the login page).
+- LOGIN: any logged-in user; anonymous -> login page.
+- Role(COORDINATOR | ADMIN): anonymous -> login page; a caseworker -> 403.
+- Obj(build, scope=TEAM | ORGANISATION, role=..., method=...): a URL about one object;
+  `build(world)` returns the URL kwargs of an object owned by `world.team` (organisation
+  `world.organisation`). Anonymous -> login page; its owner (a user of `role` in that team)
+  does not get 404 (so the kwargs are real); a user of another organisation with the same
+  role -> 404; for TEAM scope, a caseworker of another team of the same organisation -> 404.
+  `method="post"` for action views (@require_POST).
+- PREFIX_RULES: whole third-party trees (Django admin, django-rq), staff only.
+"""
+
+import dataclasses
+from collections.abc import Callable
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.enums import Role
+from tests.factories import CaseFactory, TeamFactory, member
+from tests.security.test_headers import assert_security_headers
+
+pytestmark = pytest.mark.django_db
+
+TEAM = "team"
+ORGANISATION = "organisation"
+LOGIN_URL = reverse("accounts:login")
+
+
+@dataclasses.dataclass(frozen=True)
+class Public:
+    build: Callable | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Login:
+    build: Callable | None = None
+    method: str = "get"
+
+
+@dataclasses.dataclass(frozen=True)
+class Role_:
+    role: str
+    method: str = "get"
+
+
+@dataclasses.dataclass(frozen=True)
+class Obj:
+    build: Callable
+    scope: str = TEAM
+    role: str = Role.CASEWORKER
+    method: str = "get"
+
+
+PUBLIC = Public()
+LOGIN = Login()
+
+
+def case_kwargs(world):
+    return {"pk": CaseFactory(team=world.team).pk}
+
+
+def user_kwargs(world):
+    return {"pk": member(world.team, Role.CASEWORKER).pk}
+
+
+def password_reset_kwargs(world):
+    return {"uidb64": "MQ", "token": "set-password"}
+
+
+# Route (as enumerated from the resolver, e.g. "cases/<int:pk>/") -> class. Keep sorted by app.
+ACCESS = {
+    "": LOGIN,
+    "favicon.ico": PUBLIC,
+    "healthz": PUBLIC,
+    "i18n/setlang/": PUBLIC,
+    # accounts
+    "accounts/login/": PUBLIC,
+    "accounts/logout/": Login(method="post"),
+    "accounts/password/change/": LOGIN,
+    "accounts/password/change/done/": LOGIN,
+    "accounts/password/reset/": PUBLIC,
+    "accounts/password/reset/sent/": PUBLIC,
+    "accounts/password/reset/<uidb64>/<token>/": Public(password_reset_kwargs),
+    "accounts/password/reset/complete/": PUBLIC,
+    "accounts/users/": Role_(Role.ADMIN),
+    "accounts/users/new/": Role_(Role.ADMIN),
+    "accounts/users/<int:pk>/": Obj(user_kwargs, scope=ORGANISATION, role=Role.ADMIN),
+    "accounts/users/<int:pk>/active/": Obj(user_kwargs, scope=ORGANISATION, role=Role.ADMIN, method="post"),
+    "accounts/users/<int:pk>/2fa-reset/": Obj(user_kwargs, scope=ORGANISATION, role=Role.ADMIN, method="post"),
+    "accounts/teams/new/": Role_(Role.ADMIN, method="post"),
+    "accounts/2fa/": LOGIN,
+    "accounts/2fa/setup/": LOGIN,
+    "accounts/2fa/verify/": LOGIN,
+    "accounts/2fa/backup-codes/": Login(method="post"),
+    # cases
+    "cases/": LOGIN,
+    "cases/<int:pk>/": Obj(case_kwargs),
+}
+
+# Third-party trees guarded by their own staff checks; checked on their root URL.
+PREFIX_RULES = {"admin/": "/admin/", "django-rq/": "/django-rq/"}
+
+
+def _walk(resolver, prefix="", namespace=None):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace) if part) or None
+            yield from _walk(pattern, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or "")
+            yield prefix + str(pattern.pattern), name
+
+
+def project_routes():
+    return [(route, name) for route, name in _walk(get_resolver()) if not route.startswith(tuple(PREFIX_RULES))]
+
+
+ROUTES = dict(project_routes())
+
+
+def test_every_url_pattern_is_classified():
+    missing = [(route, name) for route, name in project_routes() if route not in ACCESS]
+    assert not missing, "\n".join(
+        [
+            "URL patterns not classified in tests/security/test_access_matrix.py (ACCESS). Add one line each, e.g.:",
+            *(
+                f'    "{route}": LOGIN,  # {name or "unnamed"}: or PUBLIC, Role_(Role.COORDINATOR), '
+                f"Obj(<kwargs builder>, scope=TEAM|ORGANISATION, role=..., method='get'|'post')"
+                for route, name in missing
+            ),
+        ]
+    )
+    stale = sorted(set(ACCESS) - set(ROUTES))
+    assert not stale, f"ACCESS lists routes that no longer exist: {stale}"
+
+
+@dataclasses.dataclass
+class World:
+    organisation: object
+    team: object
+    other_team: object
+    other_organisation_team: object
+
+
+@pytest.fixture
+def world(db):
+    team = TeamFactory()
+    return World(
+        organisation=team.organisation,
+        team=team,
+        other_team=TeamFactory(organisation=team.organisation),
+        other_organisation_team=TeamFactory(),
+    )
+
+
+def _url(route, spec, world):
+    name = ROUTES[route]
+    build = getattr(spec, "build", None)
+    if not name:  # an unnamed route has no converter here: its path is the route itself
+        return "/" + route
+    return reverse(name, kwargs=build(world) if build else None)
+
+
+def _request(client, method, url):
+    return getattr(client, method)(url)
+
+
+def _is_login_redirect(response):
+    return response.status_code == 302 and response["Location"].startswith(LOGIN_URL)
+
+
+@pytest.mark.parametrize("route", sorted(ACCESS))
+def test_anonymous_visitors_are_sent_to_the_login_page_except_on_public_urls(client, world, route):
+    spec = ACCESS[route]
+    url = _url(route, spec, world)
+    response = _request(client, getattr(spec, "method", "get"), url)
+    assert_security_headers(response, url)
+    if isinstance(spec, Public):
+        assert not _is_login_redirect(response), url
+        assert response.status_code < 500, url
+    else:
+        assert _is_login_redirect(response), (url, response.status_code)
+        assert "next=" in response["Location"]
+
+
+@pytest.mark.parametrize("route", sorted(r for r, s in ACCESS.items() if isinstance(s, Role_)))
+def test_role_pages_refuse_lower_roles(login_as, world, route):
+    spec = ACCESS[route]
+    url = _url(route, spec, world)
+    lower = [Role.CASEWORKER] if spec.role == Role.COORDINATOR else [Role.CASEWORKER, Role.COORDINATOR]
+    for role in lower:
+        assert _request(login_as(member(world.team, role)), spec.method, url).status_code == 403, (url, role)
+    assert _request(login_as(member(world.team, spec.role)), spec.method, url).status_code < 400, url
+
+
+@pytest.mark.parametrize("route", sorted(r for r, s in ACCESS.items() if isinstance(s, Obj)))
+def test_object_urls_are_404_for_another_team_or_organisation(login_as, world, route):
+    spec = ACCESS[route]
+    url = _url(route, spec, world)
+
+    stranger = login_as(member(world.other_organisation_team, spec.role))
+    response = _request(stranger, spec.method, url)
+    assert response.status_code == 404, (url, "another organisation", response.status_code)
+    assert_security_headers(response, url)
+
+    if spec.scope == TEAM:
+        neighbour = login_as(member(world.other_team, Role.CASEWORKER))
+        assert _request(neighbour, spec.method, url).status_code == 404, (url, "another team")
+
+    owner = login_as(member(world.team, spec.role))
+    response = _request(owner, spec.method, url)
+    assert response.status_code not in (403, 404), (url, "owner", response.status_code)
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize("url", sorted(PREFIX_RULES.values()))
+def test_third_party_consoles_are_for_staff_only(client, login_as, world, url):
+    assert _is_login_redirect(client.get(url)) or client.get(url)["Location"].startswith("/admin/login/")
+    admin_of_an_association = login_as(member(world.team, Role.ADMIN))
+    response = admin_of_an_association.get(url)
+    assert response.status_code in (302, 403), url
+    assert "/admin/login/" in response.get("Location", "/admin/login/")
