@@ -102,6 +102,9 @@ ACCESS = {
     # cases
     "cases/": LOGIN,
     "cases/<int:pk>/": Obj(case_kwargs),
+    # reports
+    "dashboard/": LOGIN,
+    "dashboard/charts/": LOGIN,
 }
 
 # Third-party trees guarded by their own staff checks; checked on their root URL.
