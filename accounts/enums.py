@@ -46,3 +46,5 @@ class AuditAction(models.TextChoices):
     TWO_FACTOR_RESET = "two_factor_reset", _("Double authentification réinitialisée")
     BACKUP_CODES_GENERATE = "backup_codes_generate", _("Codes de secours générés")
     PURGE = "purge", _("Suppression définitive (corbeille)")
+    JOB_RETRY = "job_retry", _("Tâche de fond relancée")
+    RETENTION_EXTEND = "retention_extend", _("Conservation prolongée")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("litigation/", include("litigation.urls")),
     path("", include("reports.urls")),
     path("django-rq/", include("django_rq.urls")),
+    path("maintenance/", include("config.maintenance")),
     path("admin/", admin.site.urls),
     path(
         "favicon.ico",

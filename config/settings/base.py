@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "litigation.context_processors.unread_notifications",
             ],
         },
     },
@@ -212,6 +213,8 @@ REDIS_URL = env("REDIS_URL", "")
 _queue = {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 900}
 RQ_QUEUES = {name: dict(_queue) for name in ("default", "documents", "exports", "maintenance")}
 RQ_SHOW_ADMIN_LINK = True
+# Backoff between the retries of a failed idempotent job (seconds; see config.queues.job_retry).
+JOB_RETRY_INTERVALS = [10, 60, 300]
 
 # Security headers. No inline script anywhere: scripts are static files.
 SECURE_CSP = {

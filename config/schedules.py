@@ -1,0 +1,23 @@
+"""Every periodic job, in one place. Started by `python manage.py rqcron config.schedules`.
+
+Times are Europe/Paris. rq's cron reads UTC and has no retry option, so each schedule registers
+`config.periodic.dispatch(name)`, which runs the job once per Paris day at the right hour with
+retries (see config/periodic.py). A job listed here takes no argument and is idempotent.
+"""
+
+import datetime
+
+from rq import cron
+
+from config.periodic import Schedule, dispatch
+
+SCHEDULES = [
+    # Deadlines and readiness flags, then the reminders they raise.
+    Schedule("nightly_recompute", "litigation.tasks.nightly_recompute", "maintenance", datetime.time(2, 30)),
+    # One e-mail per user with what changed for their cases.
+    Schedule("morning_digest", "litigation.tasks.digests_send_today", "default", datetime.time(7, 0)),
+]
+
+for _schedule in SCHEDULES:
+    for _cron in _schedule.crons():
+        cron.register(dispatch, _schedule.queue, args=(_schedule.name,), cron=_cron, name=f"{_schedule.name} {_cron}")
