@@ -55,9 +55,7 @@ def world(frozen, team, caseworker, coordinator):
     stalled_created = datetime.datetime(2025, 2, 1, 10, 0, tzinfo=PARIS)
     type(stalled).objects.filter(pk=stalled.pk).update(created_at=stalled_created)
     Attempt.objects.create(case=stalled, moment=datetime.datetime(2025, 2, 27, 9, 30, tzinfo=PARIS))
-    unassigned = CaseFactory(
-        team=team, status=CaseStatus.INTAKE, next_deadline_date=TODAY + datetime.timedelta(days=5)
-    )
+    unassigned = CaseFactory(team=team, status=CaseStatus.INTAKE, next_deadline_date=TODAY + datetime.timedelta(days=5))
     quiet = CaseFactory(
         team=team, assignee=caseworker, status=CaseStatus.LODGED, next_deadline_date=TODAY + datetime.timedelta(days=90)
     )
@@ -184,11 +182,13 @@ def test_notification_list_query_count_is_constant(frozen, team, caseworker, log
         case = CaseFactory(team=team, assignee=caseworker)
         Notification.objects.create(user=caseworker, case=case, kind="deadline_7", ref=str(day), message="x", day=TODAY)
     client.get(reverse("litigation:notifications"))
-    with django_assert_num_queries(12) as small:
+    with django_assert_num_queries(13) as small:
         client.get(reverse("litigation:notifications"))
     for day in range(10):
         case = CaseFactory(team=team, assignee=caseworker)
-        Notification.objects.create(user=caseworker, case=case, kind="deadline_30", ref=str(day), message="y", day=TODAY)
+        Notification.objects.create(
+            user=caseworker, case=case, kind="deadline_30", ref=str(day), message="y", day=TODAY
+        )
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(reverse("litigation:notifications"))
 
@@ -200,7 +200,9 @@ def test_snooze_form_on_the_case_page(frozen, world, caseworker, login_as):
     assert "Suspendre les rappels" in page
     url = reverse("litigation:case_snooze", args=[case.pk])
     until = (TODAY + datetime.timedelta(days=14)).isoformat()
-    response = client.post(url, {"version": case.version, "until": until, "reason": "Attente d'une réponse"}, follow=True)
+    response = client.post(
+        url, {"version": case.version, "until": until, "reason": "Attente d'une réponse"}, follow=True
+    )
     assert "Rappels suspendus jusqu'au 24/03/2025" in response.content.decode()
     case.refresh_from_db()
     assert case.snoozed_until == TODAY + datetime.timedelta(days=14)

@@ -58,10 +58,14 @@ def test_job_is_enqueued_after_commit_not_before(redis_conn, django_capture_on_c
 
 def test_job_of_a_rolled_back_transaction_never_runs(redis_conn, django_capture_on_commit_callbacks):
     k = key()
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
+
+    def enqueue_then_fail():
+        with transaction.atomic():
             queues.enqueue(jobs.record, k)
             raise RuntimeError
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        enqueue_then_fail()
     assert django_rq.get_queue("default").count == 0
     assert redis_conn.get(k) is None
 
@@ -197,6 +201,6 @@ def test_periodic_dispatch_runs_once_per_paris_day_at_its_hour(redis_conn, djang
     assert job.func_name == "litigation.tasks.digests_send_today"
     assert job.retries_left == 3
     # Summer (UTC+2): the 05:00 UTC firing is 07:00 in Paris.
-    with time_machine.travel(datetime.datetime(2025, 7, 15, 5, 0, tzinfo=datetime.UTC), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert periodic.dispatch("morning_digest") == "enqueued"
+    summer = datetime.datetime(2025, 7, 15, 5, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(summer, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert periodic.dispatch("morning_digest") == "enqueued"
