@@ -48,6 +48,7 @@ class Login:
 class Role_:
     role: str
     method: str = "get"
+    build: Callable | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,6 +106,16 @@ ACCESS = {
     # reports
     "dashboard/": LOGIN,
     "dashboard/charts/": LOGIN,
+    # litigation: reminders
+    "litigation/notifications/": LOGIN,
+    "litigation/notifications/read/": Login(method="post"),
+    "litigation/notifications/preferences/": LOGIN,
+    "litigation/cases/<int:pk>/snooze/": Obj(case_kwargs, method="post"),
+    # maintenance
+    "maintenance/jobs/failed/": Role_(Role.ADMIN),
+    "maintenance/jobs/failed/<str:queue>/<str:job_id>/retry/": Role_(
+        Role.ADMIN, method="post", build=lambda world: {"queue": "default", "job_id": "no-such-job"}
+    ),
 }
 
 # Third-party trees guarded by their own staff checks; checked on their root URL.
