@@ -8,6 +8,8 @@ from django.utils import timezone
 from accounts.models import Organisation, Team, User
 from cases.enums import CaseStatus, DocumentKind, ProcedureType
 from cases.models import Case, Person, Prefecture, ResidenceDocument
+from cases.names import search_key
+from cases.services import deadlines_recompute
 
 LAST_NAMES = [
     "Diallo",
@@ -80,6 +82,8 @@ def seed_cases(organisation: Organisation, *, persons: int = 40, seed: int = 202
             email=f"personne{index}@example.org" if rng.random() > 0.3 else "",
             consent_at=today - datetime.timedelta(days=rng.randint(1, 300)),
         )
+        person.search_key = search_key(person.last_name, person.first_name, person.aliases)
+        person.save(update_fields=["search_key"])
         # Expiry dates spread from already expired to far away, so every urgency level shows.
         expiry = today + datetime.timedelta(days=rng.randint(-40, 200))
         ResidenceDocument.objects.create(
@@ -97,4 +101,5 @@ def seed_cases(organisation: Organisation, *, persons: int = 40, seed: int = 202
             prefecture=rng.choice(prefectures),
             status=rng.choice([CaseStatus.INTAKE, CaseStatus.ATTEMPTING, CaseStatus.ATTEMPTING]),
         )
+    deadlines_recompute(Case.objects.filter(team__organisation=organisation).values_list("pk", flat=True))
     return persons - existing

@@ -82,3 +82,40 @@ class Readiness(models.TextChoices):
     READY_FOR_REFERE = "ready_for_refere", _("Prêt pour un référé")
     READY_FOR_REFERRAL = "ready_for_referral", _("Prêt pour une saisine du Défenseur des droits")
     LAWYER_REVIEW = "lawyer_review", _("À examiner par un·e avocat·e")
+
+
+class DeadlineAnchor(models.TextChoices):
+    """The date a deadline rule counts from."""
+
+    TITLE_EXPIRY = "title_expiry", _("Expiration du titre de séjour")
+    PROVISIONAL_EXPIRY = "provisional_expiry", _("Expiration du document provisoire")
+    FILING_DATE = "filing_date", _("Date de dépôt de la demande")
+    BIRTH_DATE = "birth_date", _("Date de naissance")
+    ENTRY_DATE = "entry_date", _("Date d'entrée en France")
+
+
+class AnefScope(models.TextChoices):
+    ANY = "any", _("ANEF ou non")
+    ANEF = "anef", _("Démarches sur l'ANEF")
+    NOT_ANEF = "not_anef", _("Démarches hors ANEF")
+
+
+class RuleTag(models.TextChoices):
+    """Where a rule comes from (DOMAIN.md): read in a text, advised by practitioners, or our default."""
+
+    TEXT = "text", _("Texte")
+    PRACTICE = "practice", _("Pratique")
+    DEFAULT = "default", _("Par défaut")
+
+
+# Residence titles: the current one's expiry anchors the renewal milestones.
+TITLE_DOCUMENT_KINDS = (
+    DocumentKind.VLS_TS,
+    DocumentKind.TEMPORARY_CARD,
+    DocumentKind.MULTI_YEAR_CARD,
+    DocumentKind.RESIDENT_CARD,
+    DocumentKind.ALGERIAN_CERTIFICATE,
+)
+
+# Statuses where no deadline is followed any more.
+INACTIVE_STATUSES = (CaseStatus.DECIDED, CaseStatus.CLOSED)

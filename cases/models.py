@@ -4,7 +4,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Team
-from cases.enums import CaseStatus, DocumentKind, HarmKind, ProcedureType, Readiness, Urgency
+from cases.enums import (
+    AnefScope,
+    CaseStatus,
+    DeadlineAnchor,
+    DocumentKind,
+    HarmKind,
+    ProcedureType,
+    Readiness,
+    RuleTag,
+    Urgency,
+)
+from cases.validators import validate_foreigner_number
 
 
 class Prefecture(models.Model):
@@ -73,7 +84,14 @@ class Person(models.Model):
     )
     postal_address = models.TextField(_("adresse postale"), blank=True)
     is_domiciliation = models.BooleanField(_("domiciliation (adresse d'une association)"), default=False)
-    foreigner_number = models.CharField(_("numéro étranger (AGDREF)"), max_length=10, blank=True, db_index=True)
+    foreigner_number = models.CharField(
+        _("numéro étranger (AGDREF)"),
+        max_length=10,
+        blank=True,
+        db_index=True,
+        validators=[validate_foreigner_number],
+        help_text=_("10 chiffres, sur le titre de séjour ou le récépissé."),
+    )
     situation = models.TextField(_("emploi, prestations (en bref)"), blank=True)
     consent_at = models.DateField(_("consentement au traitement des données le"), null=True, blank=True)
     consent_recorded_by = models.ForeignKey(
@@ -84,6 +102,10 @@ class Person(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Set when an admin merged this record into another one (the row is kept, soft-deleted).
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", editable=False
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -230,3 +252,76 @@ class HarmEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.occurred_on})"
+
+
+class DeadlineRuleQuerySet(models.QuerySet):
+    def in_force(self, on):
+        """The latest version of each rule code valid on `on` (inactive latest versions are dropped)."""
+        rows = self.filter(valid_from__lte=on).order_by("code", "-version")
+        latest = {}
+        for rule in rows:
+            latest.setdefault(rule.code, rule)
+        return [rule for rule in latest.values() if rule.active]
+
+
+class DeadlineRule(models.Model):
+    """One dated milestone rule (DOMAIN.md's table), as data a jurist can change without a deploy.
+
+    Rows are never edited in place: a change is a new row with the next version for the same code,
+    so the milestones computed at any moment can be traced to the rule text then in force.
+    """
+
+    code = models.SlugField(_("code"), max_length=60)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    label = models.CharField(_("libellé"), max_length=200)
+    anchor = models.CharField(_("point de départ"), max_length=30, choices=DeadlineAnchor.choices)
+    offset_days = models.IntegerField(_("décalage (jours)"), default=0, help_text=_("Appliqué en premier."))
+    offset_months = models.IntegerField(_("décalage (mois)"), default=0, help_text=_("Négatif : avant la date."))
+    procedures = models.JSONField(
+        _("démarches concernées"), default=list, blank=True, help_text=_("Vide : toutes les démarches.")
+    )
+    document_kinds = models.JSONField(
+        _("documents concernés"),
+        default=list,
+        blank=True,
+        help_text=_("Type du document qui sert de point de départ. Vide : tous."),
+    )
+    min_document_years = models.PositiveSmallIntegerField(
+        _("durée minimale du document (années)"), null=True, blank=True
+    )
+    anef = models.CharField(_("ANEF"), max_length=10, choices=AnefScope.choices, default=AnefScope.ANY)
+    is_deadline = models.BooleanField(
+        _("échéance"),
+        default=True,
+        help_text=_("Compte pour la prochaine échéance et l'urgence du dossier. Sinon : simple rappel."),
+    )
+    until_filed = models.BooleanField(
+        _("seulement avant le dépôt"),
+        default=False,
+        help_text=_("Ne s'applique plus une fois la demande déposée (date de dépôt renseignée)."),
+    )
+    hide_after_days = models.PositiveIntegerField(
+        _("masquer après (jours)"),
+        null=True,
+        blank=True,
+        help_text=_("Ne plus afficher ce jalon tant de jours après sa date (échéances d'âge)."),
+    )
+    source = models.CharField(_("source"), max_length=300)
+    tag = models.CharField(_("nature"), max_length=10, choices=RuleTag.choices, default=RuleTag.DEFAULT)
+    active = models.BooleanField(_("active"), default=True)
+    valid_from = models.DateField(_("en vigueur à partir du"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = DeadlineRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("règle d'échéance")
+        verbose_name_plural = _("règles d'échéance")
+        ordering = ["code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="deadline_rule_code_version")]
+
+    def __str__(self):
+        return f"{self.code} v{self.version} · {self.label}"

@@ -97,3 +97,19 @@ class HarmEventFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     kind = "job_suspended"
     occurred_on = factory.LazyFunction(timezone.localdate)
+
+
+def open_case(team, *, expiry_in_days=None, assignee=None, **fields):
+    """A case of `team` with a current title expiring in `expiry_in_days`, deadlines computed."""
+    from cases.services import deadlines_recompute
+
+    person_fields = {k[7:]: fields.pop(k) for k in list(fields) if k.startswith("person_")}
+    person = PersonFactory(team=team, **person_fields)
+    case = CaseFactory(team=team, person=person, assignee=assignee, **fields)
+    if expiry_in_days is not None:
+        ResidenceDocumentFactory(
+            person=person, valid_until=timezone.localdate() + datetime.timedelta(days=expiry_in_days)
+        )
+    deadlines_recompute([case.pk])
+    case.refresh_from_db()
+    return case

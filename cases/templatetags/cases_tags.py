@@ -1,0 +1,33 @@
+from django import template
+from django.utils import timezone
+
+from cases.enums import Urgency
+from cases.workflow import next_action as next_action_for
+
+register = template.Library()
+
+URGENCY_CLASSES = {
+    Urgency.EXPIRED: "urgency-expired",
+    Urgency.D7: "urgency-d7",
+    Urgency.D30: "urgency-d30",
+    Urgency.D60: "urgency-d60",
+    Urgency.LATER: "urgency-later",
+    Urgency.NONE: "urgency-none",
+}
+
+
+@register.inclusion_tag("cases/includes/urgency_badge.html")
+def urgency_badge(urgency):
+    return {"label": Urgency(urgency).label, "css": URGENCY_CLASSES[Urgency(urgency)]}
+
+
+@register.filter
+def next_action(case):
+    return next_action_for(case)
+
+
+@register.filter
+def days_from_today(day):
+    if day is None:
+        return None
+    return (day - timezone.localdate()).days
