@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
-from accounts.models import Team, User
+from accounts.models import Organisation, Team, User
 
 
 class LoginForm(AuthenticationForm):
@@ -61,3 +61,12 @@ class TwoFactorCodeForm(forms.Form):
     def __init__(self, *args, label, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].label = label
+
+
+class OrganisationSecurityForm(forms.Form):
+    # A plain form: the service compares with the stored value to audit only real changes.
+    require_2fa_for_all = forms.BooleanField(
+        label=Organisation._meta.get_field("require_2fa_for_all").verbose_name,
+        help_text=Organisation._meta.get_field("require_2fa_for_all").help_text,
+        required=False,
+    )

@@ -101,3 +101,19 @@ def user_set_active(*, user: User, active: bool, changed_by: User, request=None)
             obj=user,
             details={"active": active},
         )
+
+
+@transaction.atomic
+def organisation_security_update(
+    *, organisation: Organisation, require_2fa_for_all: bool, changed_by: User, request=None
+) -> None:
+    if organisation.require_2fa_for_all != require_2fa_for_all:
+        organisation.require_2fa_for_all = require_2fa_for_all
+        organisation.save(update_fields=["require_2fa_for_all"])
+        audit_record(
+            action=AuditAction.SETTINGS_CHANGE,
+            actor=changed_by,
+            request=request,
+            obj=organisation,
+            details={"require_2fa_for_all": require_2fa_for_all},
+        )

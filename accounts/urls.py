@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
-from accounts import views, views_2fa
+from accounts import views, views_2fa, views_security
 from accounts.middleware import two_factor_exempt
 
 app_name = "accounts"
@@ -63,6 +63,10 @@ urlpatterns = [
     path("users/<int:pk>/active/", views.user_toggle_active, name="user_toggle_active"),
     path("teams/new/", views.team_create, name="team_create"),
     path("users/<int:pk>/2fa-reset/", views.user_two_factor_reset, name="user_two_factor_reset"),
+    path("security/", views_security.security_settings, name="security"),
+    path("users/<int:pk>/unlock/", views_security.account_unlock, name="account_unlock"),
+    path("audit/", views_security.audit_journal, name="audit_journal"),
+    path("audit/export.csv", views_security.audit_export, name="audit_export"),
     path("2fa/", views_2fa.two_factor_overview, name="two_factor"),
     path("2fa/setup/", views_2fa.two_factor_setup, name="two_factor_setup"),
     path("2fa/verify/", views_2fa.two_factor_verify, name="two_factor_verify"),
