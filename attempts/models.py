@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from attempts.enums import Channel, Outcome, RecordedVia, Reply
+from attempts.enums import WRITTEN_CHANNELS, Channel, Outcome, RecordedVia, Reply
 from cases.models import Case
 
 
@@ -27,6 +27,10 @@ class Attempt(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set when the person reported the attempt through their own link (never the token itself).
+    self_report_link = models.ForeignKey(
+        "SelfReportLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
+    )
     # Written requests (email, LRAR): acknowledgement and the prefecture's reply.
     acknowledgement_number = models.CharField(_("numéro d'accusé de réception"), max_length=60, blank=True)
     acknowledgement_date = models.DateField(_("date de l'accusé de réception"), null=True, blank=True)
@@ -49,10 +53,48 @@ class Attempt(models.Model):
     def __str__(self):
         return f"{self.moment:%Y-%m-%d %H:%M} {self.get_outcome_display()}"
 
+    @property
+    def is_written_request(self):
+        return self.channel in WRITTEN_CHANNELS
+
+
+class AttemptRevision(models.Model):
+    """One correction of an attempt (note, outcome, reply): what it was, what it became, who, when.
+
+    The moment, the channel and the evidence are never corrected: they are what the court reads.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()  # the attempt's version this correction produced
+    before = models.JSONField()
+    after = models.JSONField()
+    reason = models.CharField(_("motif de la correction"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("correction de tentative")
+        verbose_name_plural = _("corrections de tentatives")
+        ordering = ["-changed_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["attempt", "version"], name="attempt_revision_unique_version")]
+
+    def __str__(self):
+        return f"Tentative {self.attempt_id} v{self.version}"
+
 
 def evidence_upload_to(instance, filename):
     # The stored name never reuses the uploaded one (kept in original_name): no path tricks.
     return f"evidence/{timezone.now():%Y/%m}/{instance.sha256}"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(attempt__case__in=Case.objects.visible_to(user))
+
+    def present(self):
+        return self.filter(deleted_at__isnull=True)
 
 
 class Evidence(models.Model):
@@ -76,6 +118,8 @@ class Evidence(models.Model):
     )
     delete_reason = models.CharField(max_length=300, blank=True)
 
+    objects = EvidenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("preuve")
         verbose_name_plural = _("preuves")
@@ -83,6 +127,22 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.original_name} ({self.sha256[:12]}…)"
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+    @property
+    def short_hash(self):
+        return self.sha256[:12]
+
+
+class SelfReportLinkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(case__in=Case.objects.visible_to(user))
+
+    def active(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class SelfReportLink(models.Model):
@@ -95,8 +155,13 @@ class SelfReportLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     last_used_at = models.DateTimeField(null=True, blank=True)
     use_count = models.PositiveIntegerField(default=0)
+
+    objects = SelfReportLinkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lien personnel")
@@ -105,6 +170,10 @@ class SelfReportLink(models.Model):
 
     def __str__(self):
         return f"Lien #{self.pk} (dossier {self.case_id})"
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
 
     @property
     def is_active(self):

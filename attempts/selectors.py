@@ -5,11 +5,12 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db.models import Case as When_
-from django.db.models import Count, IntegerField, Max, Min, Q, Value, When
+from django.db.models import Count, IntegerField, Max, Min, Prefetch, Q, Value, When
 from django.db.models.functions import ExtractHour, ExtractIsoYear, ExtractWeek, TruncDate
+from django.shortcuts import get_object_or_404
 
 from attempts.enums import FAILED_OUTCOMES, WRITTEN_CHANNELS, RecordedVia
-from attempts.models import Attempt
+from attempts.models import Attempt, Evidence, SelfReportLink
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 # Default time bands in Paris time [default, DOMAIN.md: "retry at varying hours"]:
@@ -110,3 +111,35 @@ def attempt_stats(case_ids, *, band_edges=DEFAULT_BAND_EDGES) -> dict[int, Attem
 
 def attempt_stats_for_case(case) -> AttemptStats:
     return attempt_stats([case.pk]).get(case.pk, AttemptStats())
+
+
+TIMELINE_PAGE_SIZE = 20
+
+
+def attempts_for_timeline(case):
+    """The case's attempts, newest first, with what the timeline shows in a fixed number of queries."""
+    return (
+        Attempt.objects.filter(case=case)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("deleted_by").order_by("received_at", "id"))
+        )
+        .order_by("-moment", "-id")
+    )
+
+
+def attempt_for_user(user, pk):
+    """An attempt in the user's scope, or 404."""
+    return get_object_or_404(Attempt.objects.visible_to(user).select_related("case__person", "case__team"), pk=pk)
+
+
+def evidence_for_user(user, pk):
+    """Present (not deleted) evidence in the user's scope, or 404."""
+    return get_object_or_404(
+        Evidence.objects.visible_to(user).present().select_related("attempt__case"),
+        pk=pk,
+    )
+
+
+def active_links_for_case(case):
+    return SelfReportLink.objects.filter(case=case).active().select_related("created_by")

@@ -113,3 +113,13 @@ def open_case(team, *, expiry_in_days=None, assignee=None, **fields):
     deadlines_recompute([case.pk])
     case.refresh_from_db()
     return case
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "attempts.Attempt"
+
+    case = factory.SubFactory(CaseFactory)
+    moment = factory.LazyFunction(timezone.now)
+    channel = "prefecture_web"
+    outcome = "no_slot"

@@ -254,3 +254,13 @@ AXES_VERBOSE = False
 
 # django-otp: the name shown in authenticator apps.
 OTP_TOTP_ISSUER = "Plage libre"
+
+# Attempts: evidence limits and the person's own link (attempts app).
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10)
+EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 40_000_000)
+SELF_REPORT_LINK_DAYS = env_int("SELF_REPORT_LINK_DAYS", 90)
+SELF_REPORT_POSTS_PER_MINUTE = env_int("SELF_REPORT_POSTS_PER_MINUTE", 5)
+SELF_REPORT_UNKNOWN_PER_MINUTE = env_int("SELF_REPORT_UNKNOWN_PER_MINUTE", 20)
+# Self-report tokens live in URLs (/r/<token>/): request and server logs print a redacted path.
+LOGGING["filters"] = {"redact_tokens": {"()": "attempts.log_redaction.RedactSelfReportTokens"}}
+LOGGING["handlers"]["console"]["filters"] = ["redact_tokens"]
