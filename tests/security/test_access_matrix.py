@@ -75,6 +75,42 @@ def password_reset_kwargs(world):
     return {"uidb64": "MQ", "token": "set-password"}
 
 
+def attempt_case_kwargs(world):
+    return {"case_id": CaseFactory(team=world.team).pk}
+
+
+def attempt_kwargs(world):
+    from tests.factories import AttemptFactory
+
+    return {"pk": AttemptFactory(case=CaseFactory(team=world.team)).pk}
+
+
+def evidence_kwargs(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from attempts.services import attempt_record
+    from tests.test_attempts_evidence import PNG
+
+    attempt = attempt_record(
+        case=CaseFactory(team=world.team), files=[SimpleUploadedFile("capture.png", PNG, "image/png")]
+    )
+    return {"pk": attempt.evidence.get().pk}
+
+
+def self_report_link_kwargs(world):
+    from attempts.services import self_report_link_create
+
+    link, _token = self_report_link_create(case=CaseFactory(team=world.team), created_by=member(world.team))
+    return {"pk": link.pk}
+
+
+def self_report_token_kwargs(world):
+    from attempts.services import self_report_link_create
+
+    _link, token = self_report_link_create(case=CaseFactory(team=world.team), created_by=member(world.team))
+    return {"token": token}
+
+
 # Route (as enumerated from the resolver, e.g. "cases/<int:pk>/") -> class. Keep sorted by app.
 ACCESS = {
     "": LOGIN,
@@ -107,6 +143,16 @@ ACCESS = {
     # cases
     "cases/": LOGIN,
     "cases/<int:pk>/": Obj(case_kwargs),
+    # attempts
+    "attempts/case/<int:case_id>/new/": Obj(attempt_case_kwargs, method="post"),
+    "attempts/case/<int:case_id>/links/new/": Obj(attempt_case_kwargs, method="post"),
+    "attempts/links/<int:pk>/revoke/": Obj(self_report_link_kwargs, method="post"),
+    "attempts/<int:pk>/correct/": Obj(attempt_kwargs),
+    "attempts/evidence/<int:pk>/file/": Obj(evidence_kwargs),
+    "attempts/evidence/<int:pk>/thumbnail/": Obj(evidence_kwargs),
+    "attempts/evidence/<int:pk>/delete/": Obj(evidence_kwargs, scope=ORGANISATION, role=Role.ADMIN),
+    "attempts/saturation/": Role_(Role.COORDINATOR),
+    "r/<str:token>/": Public(self_report_token_kwargs),
     # reports
     "dashboard/": LOGIN,
     "dashboard/charts/": LOGIN,
