@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.enums import AuditAction
 from accounts.models import AuditEvent
 from attempts.enums import MESSAGE_NO_SLOT
+from attempts.forms import AttemptForm
 from attempts.models import Attempt, AttemptRevision
 from attempts.selectors import attempt_stats_for_case
 from cases.models import Case
@@ -46,7 +47,8 @@ def test_case_page_form_is_pre_filled_for_a_no_slot_attempt_now(login_as, casewo
 def test_logging_with_the_defaults_only_takes_one_submit(login_as, caseworker, case):
     client = login_as(caseworker)
     page = client.get(reverse("cases:detail", args=[case.pk]))
-    form = page.context["form"]
+    # The form the panel rendered (the page holds other panels' forms too).
+    form = next(v for ctx in page.context for d in ctx.dicts for v in d.values() if isinstance(v, AttemptForm))
     data = {name: form[name].value() or "" for name in form.fields if name != "files"}
     response = client.post(reverse("attempts:create", args=[case.pk]), data)
     assert response.status_code == 302
