@@ -14,6 +14,8 @@ from config.periodic import Schedule, dispatch
 SCHEDULES = [
     # Deadlines and readiness flags, then the reminders they raise.
     Schedule("nightly_recompute", "litigation.tasks.nightly_recompute", "maintenance", datetime.time(2, 30)),
+    # The day's urgency counts per team, for the dashboard's history chart (after the recompute).
+    Schedule("urgency_snapshot", "reports.tasks.urgency_snapshot_job", "maintenance", datetime.time(3, 0)),
     # One e-mail per user with what changed for their cases.
     Schedule("morning_digest", "litigation.tasks.digests_send_today", "default", datetime.time(7, 0)),
 ]

@@ -6,12 +6,15 @@ state or skips what is already done.
 
 from django.utils import timezone
 
+from cases.services import deadlines_recompute
 from litigation import notifications
 
 
 def nightly_recompute() -> int:
-    """Nightly: today's reminders from the recomputed deadlines and flags."""
-    return notifications.notifications_generate(timezone.localdate())
+    """Nightly: recompute every case's deadlines and urgency, then today's reminders from them."""
+    today = timezone.localdate()
+    deadlines_recompute(today=today)
+    return notifications.notifications_generate(today)
 
 
 def digests_send_today() -> int:
