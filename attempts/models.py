@@ -178,3 +178,7 @@ class SelfReportLink(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+# Import records live beside the importer (attempts/imports/); imported here so Django finds them.
+from attempts.imports.models import ImportBatch, ImportedRow, ImportMapping  # noqa: E402, F401

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from attempts import views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("evidence/<int:pk>/thumbnail/", views.evidence_thumbnail, name="evidence_thumbnail"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("saturation/", views.saturation_view, name="saturation"),
+    path("import/", include("attempts.imports.urls")),
 ]
