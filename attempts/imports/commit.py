@@ -36,7 +36,10 @@ class ImportCommitError(Exception):
 def person_search_key(person: dict) -> str:
     from attempts.imports.parsers import words
 
-    forms = [f"{person['last_name']} {person.get('first_name', '')}", f"{person.get('first_name', '')} {person['last_name']}"]
+    forms = [
+        f"{person['last_name']} {person.get('first_name', '')}",
+        f"{person.get('first_name', '')} {person['last_name']}",
+    ]
     keys = []
     for form in forms:
         for key in (words(form), words(form).replace(" ", "")):

@@ -6,16 +6,18 @@ the people who share a birth date or a number with any row, and the rule runs on
 that have such a candidate, so a 10,000-row file into an empty organisation costs one query.
 """
 
+import re
 from collections import defaultdict
 
-from cases.models import Person
-
 from attempts.imports.parsers import words
+from cases.models import Person
 
 
 def _names(person: dict) -> set[str]:
     last, first = person.get("last_name", ""), person.get("first_name", "")
-    return {words(f"{last} {first}").replace(" ", ""), words(f"{first} {last}").replace(" ", "")} - {""}
+    # Doubled letters collapsed: "Mohammed" and "Mohamed" are one spelling.
+    forms = (words(f"{last} {first}"), words(f"{first} {last}"))
+    return {re.sub(r"(.)\1+", r"\1", form.replace(" ", "")) for form in forms} - {""}
 
 
 def _same_person(a: dict, b: dict) -> list[str]:

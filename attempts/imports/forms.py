@@ -75,4 +75,7 @@ class MappingForm(forms.Form):
 
     def defaults(self) -> dict:
         prefecture = self.cleaned_data.get("default_prefecture")
-        return {"prefecture": prefecture.pk if prefecture else None, "procedure": self.cleaned_data["default_procedure"]}
+        return {
+            "prefecture": prefecture.pk if prefecture else None,
+            "procedure": self.cleaned_data["default_procedure"],
+        }

@@ -148,9 +148,7 @@ def import_batch_choose(*, batch: ImportBatch, choices: dict[str, str]) -> Impor
     """Record the per-row choices (only values the preview offered for that row are kept)."""
     entries = {str(entry["line"]): entry for entry in batch.preview.get("rows", [])}
     batch.choices = {
-        line: choice
-        for line, choice in choices.items()
-        if line in entries and choice in choice_options(entries[line])
+        line: choice for line, choice in choices.items() if line in entries and choice in choice_options(entries[line])
     }
     batch.save(update_fields=["choices"])
     return batch
@@ -170,7 +168,7 @@ def import_batch_start(*, batch: ImportBatch, by: User, request=None) -> str:
 
         batch.status = ImportBatch.Status.QUEUED
         batch.save(update_fields=["status"])
-        mode = enqueue(import_batch_run, batch.pk, by.pk, queue="default")
+        mode = enqueue(import_batch_run, batch.pk, by.pk, queue="default", organisation_id=batch.organisation_id)
         return "queued" if mode == "queued" else "inline"
     return import_batch_execute(batch_id=batch.pk, by=by, request=request)
 

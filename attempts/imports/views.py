@@ -16,7 +16,9 @@ from redis.exceptions import RedisError
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
+from accounts.enums import AuditAction
 from accounts.permissions import coordinator_required
+from accounts.services import audit_record
 from attempts.imports import services
 from attempts.imports.forms import MappingForm, UploadForm
 from attempts.imports.mapping import FIELD_LABELS
@@ -24,8 +26,6 @@ from attempts.imports.messages import render as render_problem
 from attempts.imports.models import ImportBatch, ImportedRow
 from attempts.imports.preview import read_batch_file
 from attempts.imports.reading import read_table
-from accounts.enums import AuditAction
-from accounts.services import audit_record
 from cases.enums import DocumentKind, ProcedureType
 from cases.models import Case
 from config.csv_export import csv_response, get_dialect
@@ -77,7 +77,9 @@ def import_mapping(request, pk):
     if batch.status not in (ImportBatch.Status.UPLOADED, ImportBatch.Status.PREVIEWED):
         return redirect("attempts:import_detail", pk=batch.pk)
     initial = {f"col_{i}": column for i, column in enumerate(batch.columns)}
-    initial.update(default_prefecture=batch.defaults.get("prefecture"), default_procedure=batch.defaults.get("procedure"))
+    initial.update(
+        default_prefecture=batch.defaults.get("prefecture"), default_procedure=batch.defaults.get("procedure")
+    )
     form = MappingForm(request.POST or None, headers=batch.headers, samples=_samples(batch), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +120,12 @@ def _decorate(entry: dict, choice: str) -> dict:
             (
                 f"merge:{found['person']}",
                 _("Ajouter à %(name)s, né·e le %(birth)s, déjà suivi·e (%(team)s) : %(reasons)s")
-                % {"name": found["label"], "birth": found["birth_date"] or "?", "team": found["team"], "reasons": reasons},
+                % {
+                    "name": found["label"],
+                    "birth": found["birth_date"] or "?",
+                    "team": found["team"],
+                    "reasons": reasons,
+                },
             )
         )
     for found in entry["in_file"]:
@@ -146,7 +153,10 @@ def _decorate(entry: dict, choice: str) -> dict:
 def import_preview(request, pk):
     batch = _batch(request, pk)
     if batch.status not in (ImportBatch.Status.PREVIEWED, ImportBatch.Status.FAILED):
-        return redirect("attempts:import_detail" if batch.status != ImportBatch.Status.UPLOADED else "attempts:import_mapping", pk=batch.pk)
+        return redirect(
+            "attempts:import_detail" if batch.status != ImportBatch.Status.UPLOADED else "attempts:import_mapping",
+            pk=batch.pk,
+        )
     entries = batch.preview.get("rows", [])
     decorated = [_decorate(e, batch.choices.get(str(e["line"]), e["choice"])) for e in entries]
     errors = [e for e in decorated if e["status"] == "error"]
@@ -243,14 +253,20 @@ def import_errors_csv(request, pk):
     rows = (
         [
             entry["line"],
-            " ".join(f"[{FIELD_LABELS.get(p['field'], p['field'])}] {render_problem(p['code'], p['params'])}" for p in entry["errors"]),
+            " ".join(
+                f"[{FIELD_LABELS.get(p['field'], p['field'])}] {render_problem(p['code'], p['params'])}"
+                for p in entry["errors"]
+            ),
             *entry.get("cells", []),
         ]
         for entry in services.error_rows(batch)
     )
     stem = batch.original_name.rsplit(".", 1)[0]
     audit_record(
-        action=AuditAction.EXPORT, request=request, obj=batch, details={"export": "import_errors", "rows": len(services.error_rows(batch))}
+        action=AuditAction.EXPORT,
+        request=request,
+        obj=batch,
+        details={"export": "import_errors", "rows": len(services.error_rows(batch))},
     )
     # The people who fix the file open it in a French spreadsheet: excel-fr unless asked otherwise.
     return csv_response(

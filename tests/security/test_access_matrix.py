@@ -71,6 +71,16 @@ def user_kwargs(world):
     return {"pk": member(world.team, Role.CASEWORKER).pk}
 
 
+def import_batch_kwargs(world):
+    from attempts.imports import services
+
+    user = member(world.team, Role.COORDINATOR)
+    data = "Nom;Prénom;Préfecture;Démarche\r\nDiallo;Awa;Bobigny;Renouvellement\r\n".encode()
+    batch = services.import_batch_upload(by=user, team=world.team, name="groupe.csv", data=data)
+    batch = services.import_batch_map(batch=batch, columns=batch.columns, defaults={}, by=user)
+    return {"pk": batch.pk}
+
+
 def password_reset_kwargs(world):
     return {"uidb64": "MQ", "token": "set-password"}
 
@@ -140,6 +150,19 @@ ACCESS = {
     "accounts/2fa/setup/": LOGIN,
     "accounts/2fa/verify/": LOGIN,
     "accounts/2fa/backup-codes/": Login(method="post"),
+    # attempts: spreadsheet import (coordinators and admins, organisation-wide)
+    "attempts/import/": Role_(Role.COORDINATOR),
+    "attempts/import/<int:pk>/": Obj(import_batch_kwargs, scope=ORGANISATION, role=Role.COORDINATOR),
+    "attempts/import/<int:pk>/mapping/": Obj(import_batch_kwargs, scope=ORGANISATION, role=Role.COORDINATOR),
+    "attempts/import/<int:pk>/preview/": Obj(import_batch_kwargs, scope=ORGANISATION, role=Role.COORDINATOR),
+    "attempts/import/<int:pk>/commit/": Obj(
+        import_batch_kwargs, scope=ORGANISATION, role=Role.COORDINATOR, method="post"
+    ),
+    "attempts/import/<int:pk>/discard/": Obj(
+        import_batch_kwargs, scope=ORGANISATION, role=Role.COORDINATOR, method="post"
+    ),
+    "attempts/import/<int:pk>/progress/": Obj(import_batch_kwargs, scope=ORGANISATION, role=Role.COORDINATOR),
+    "attempts/import/<int:pk>/errors.csv": Obj(import_batch_kwargs, scope=ORGANISATION, role=Role.COORDINATOR),
     # cases
     "cases/": LOGIN,
     "cases/<int:pk>/": Obj(case_kwargs),

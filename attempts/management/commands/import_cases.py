@@ -102,6 +102,8 @@ class Command(BaseCommand):
                 column = FIELD_LABELS.get(problem["field"], problem["field"])
                 self.stdout.write(f"  ligne {entry['line']} [{column}] {render(problem['code'], problem['params'])}")
             for found in entry["existing"]:
-                self.stdout.write(f"  ligne {entry['line']} : doublon probable de {found['label']} (#{found['person']})")
+                self.stdout.write(
+                    f"  ligne {entry['line']} : doublon probable de {found['label']} (#{found['person']})"
+                )
             for found in entry["in_file"]:
                 self.stdout.write(f"  ligne {entry['line']} : même personne que la ligne {found['line']}")
