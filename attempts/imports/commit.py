@@ -23,6 +23,8 @@ from attempts.imports.rows import ParsedRow
 from attempts.models import Attempt
 from cases.enums import CaseStatus
 from cases.models import Case, Person, ResidenceDocument
+from cases.names import search_key
+from cases.services import deadlines_recompute
 
 CHUNK = 1000
 PERSON_FIELDS = ("first_name", "birth_date", "birth_place", "nationality", "languages", "phone", "email",
@@ -31,21 +33,6 @@ PERSON_FIELDS = ("first_name", "birth_date", "birth_place", "nationality", "lang
 
 class ImportCommitError(Exception):
     pass
-
-
-def person_search_key(person: dict) -> str:
-    from attempts.imports.parsers import words
-
-    forms = [
-        f"{person['last_name']} {person.get('first_name', '')}",
-        f"{person.get('first_name', '')} {person['last_name']}",
-    ]
-    keys = []
-    for form in forms:
-        for key in (words(form), words(form).replace(" ", "")):
-            if key and key not in keys:
-                keys.append(key)
-    return "\n".join(keys)
 
 
 def _plan(batch, rows: list[ParsedRow], info: dict, user) -> list[tuple[ParsedRow, str, int | None]]:
@@ -89,7 +76,7 @@ def _write_chunk(batch, user, chunk, person_by_line: dict, case_by_key: dict, no
                 organisation_id=batch.organisation_id,
                 team_id=batch.team_id,
                 last_name=row.person["last_name"],
-                search_key=person_search_key(row.person),
+                search_key=search_key(row.person["last_name"], row.person["first_name"], ""),
                 **{name: row.person[name] for name in PERSON_FIELDS},
             ),
         )
@@ -180,7 +167,8 @@ def _write_chunk(batch, user, chunk, person_by_line: dict, case_by_key: dict, no
 
 
 def refresh_case_counters(case_ids) -> None:
-    """Case.attempt_count / last_attempt_at from the attempts, set-based (as attempt services keep them)."""
+    """Case.attempt_count / last_attempt_at from the rows, like `attempts.services.case_refresh_attempt_counters`,
+    but set-based: one aggregate query and one bulk update for all the imported cases."""
     stats = {
         row["case_id"]: row
         for row in Attempt.objects.filter(case_id__in=case_ids)
@@ -218,7 +206,9 @@ def import_batch_commit(
             counts[key] += value
         if progress is not None:
             progress(start + len(chunk), len(plan))
-    refresh_case_counters({case.pk for case in case_by_key.values()})
+    case_ids = {case.pk for case in case_by_key.values()}
+    refresh_case_counters(case_ids)
+    deadlines_recompute(case_ids)
     batch.counts = dict(counts)
     batch.status = ImportBatch.Status.DONE
     batch.committed_at = timezone.now()

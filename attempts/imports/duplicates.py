@@ -1,88 +1,89 @@
 """Likely duplicates of the file's people: against the organisation's people and inside the file.
 
-One rule for the whole product lives in `cases.duplicates` (same foreigner number, or same birth
-date and a similar normalised name). Here it is applied to many rows at once: one query finds
-the people who share a birth date or a number with any row, and the rule runs only for rows
-that have such a candidate, so a 10,000-row file into an empty organisation costs one query.
+The rule is the product's one rule, `cases.duplicates` (same foreigner number, or same birth
+date and a similar name after normalisation and transliteration). Here it is applied to many
+rows at once: one query finds which birth dates and numbers of the file already exist in the
+organisation, and `find_duplicates` runs only for rows that share one, so a 10,000-row file
+into an organisation without those people costs one query. Inside the file the same rule is
+applied with the same building blocks (`canonical_names`, `names_match`).
 """
 
-import re
 from collections import defaultdict
 
-from attempts.imports.parsers import words
+from django.db.models import Q
+
+from cases.duplicates import find_duplicates, names_match
 from cases.models import Person
+from cases.names import canonical_names
 
 
-def _names(person: dict) -> set[str]:
-    last, first = person.get("last_name", ""), person.get("first_name", "")
-    # Doubled letters collapsed: "Mohammed" and "Mohamed" are one spelling.
-    forms = (words(f"{last} {first}"), words(f"{first} {last}"))
-    return {re.sub(r"(.)\1+", r"\1", form.replace(" ", "")) for form in forms} - {""}
-
-
-def _same_person(a: dict, b: dict) -> list[str]:
+def _reasons(row_person: dict, birth_date, number: str) -> list[str]:
+    """Reason codes (shown in words by the pages): "number" and/or "birth_name"."""
     reasons = []
-    if a.get("foreigner_number") and a.get("foreigner_number") == b.get("foreigner_number"):
+    if row_person.get("foreigner_number") and row_person["foreigner_number"] == number:
         reasons.append("number")
-    if a.get("birth_date") and a.get("birth_date") == b.get("birth_date") and _names(a) & _names(b):
+    if row_person.get("birth_date") and row_person["birth_date"] == birth_date:
         reasons.append("birth_name")
     return reasons
 
 
 def existing_duplicates(organisation_id: int, rows) -> dict[int, list[dict]]:
-    """line -> [{"person": pk, "label": ..., "reasons": [...]}] for people already in the organisation."""
+    """line -> [{"person", "label", "birth_date", "team", "reasons"}] for people already in the organisation."""
     births = {row.person["birth_date"] for row in rows if row.person.get("birth_date")}
     numbers = {row.person["foreigner_number"] for row in rows if row.person.get("foreigner_number")}
     if not births and not numbers:
         return {}
-    candidates = Person.objects.filter(organisation_id=organisation_id, deleted_at__isnull=True).filter(
-        birth_date__in=births
-    ) | Person.objects.filter(organisation_id=organisation_id, deleted_at__isnull=True, foreigner_number__in=numbers)
-    by_key = defaultdict(list)
-    for person in candidates.select_related("team").order_by("pk"):
-        by_key[("birth", person.birth_date)].append(person)
-        if person.foreigner_number:
-            by_key[("number", person.foreigner_number)].append(person)
+    present = Person.objects.filter(organisation_id=organisation_id, deleted_at__isnull=True).filter(
+        Q(birth_date__in=births) | Q(foreigner_number__in=numbers)
+    )
+    known_births, known_numbers = set(), set()
+    for birth_date, number in present.values_list("birth_date", "foreigner_number"):
+        known_births.add(birth_date)
+        known_numbers.add(number)
     found = {}
     for row in rows:
-        seen = {}
-        for key in (("birth", row.person.get("birth_date")), ("number", row.person.get("foreigner_number"))):
-            for person in by_key.get(key, ()):
-                other = {
-                    "last_name": person.last_name,
-                    "first_name": person.first_name,
-                    "birth_date": person.birth_date,
-                    "foreigner_number": person.foreigner_number,
+        person = row.person
+        if person.get("birth_date") not in known_births and person.get("foreigner_number") not in known_numbers:
+            continue
+        matches = find_duplicates(
+            organisation_id=organisation_id,
+            last_name=person["last_name"],
+            first_name=person.get("first_name", ""),
+            birth_date=person.get("birth_date"),
+            foreigner_number=person.get("foreigner_number", ""),
+        )
+        if matches:
+            found[row.line] = [
+                {
+                    "person": match.person.pk,
+                    "label": match.person.full_name,
+                    "birth_date": match.person.birth_date.strftime("%d/%m/%Y") if match.person.birth_date else "",
+                    "team": match.person.team.name,
+                    "reasons": _reasons(person, match.person.birth_date, match.person.foreigner_number),
                 }
-                reasons = _same_person(row.person, other)
-                if reasons and person.pk not in seen:
-                    seen[person.pk] = {
-                        "person": person.pk,
-                        "label": person.full_name,
-                        "birth_date": person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
-                        "team": person.team.name,
-                        "reasons": reasons,
-                    }
-        if seen:
-            found[row.line] = list(seen.values())
+                for match in matches
+            ]
     return found
 
 
 def in_file_duplicates(rows) -> dict[int, list[dict]]:
-    """line -> earlier lines of the file that describe the same person."""
+    """line -> earlier lines of the file that describe the same person (same rule as above)."""
     found = {}
-    groups = defaultdict(list)
+    by_birth, by_number = defaultdict(list), defaultdict(list)
     for row in rows:
-        keys = [("birth", row.person.get("birth_date")), ("number", row.person.get("foreigner_number"))]
+        person = row.person
+        names = canonical_names(person["last_name"], person.get("first_name", ""), "")
         matches = {}
-        for key in keys:
-            if not key[1]:
-                continue
-            for other in groups[key]:
-                reasons = _same_person(row.person, other.person)
-                if reasons:
-                    matches.setdefault(other.line, {"line": other.line, "reasons": reasons})
-            groups[key].append(row)
+        for other, _names in by_number.get(person.get("foreigner_number") or None, ()):
+            matches[other.line] = {"line": other.line, "reasons": ["number"]}
+        for other, other_names in by_birth.get(person.get("birth_date"), ()):
+            if names_match(names, other_names):
+                entry = matches.setdefault(other.line, {"line": other.line, "reasons": []})
+                entry["reasons"].append("birth_name")
         if matches:
-            found[row.line] = sorted(matches.values(), key=lambda m: m["line"])
+            found[row.line] = sorted(matches.values(), key=lambda match: match["line"])
+        if person.get("birth_date"):
+            by_birth[person["birth_date"]].append((row, names))
+        if person.get("foreigner_number"):
+            by_number[person["foreigner_number"]].append((row, names))
     return found

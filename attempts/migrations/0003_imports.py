@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_audit_security_actions'),
-        ('attempts', '0001_initial'),
+        ('attempts', '0002_revisions_links_evidence_scope'),
         ('cases', '0002_load_prefectures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
