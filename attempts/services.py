@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import CharField, Count, Max, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -377,3 +378,21 @@ def self_report_submit(*, link: SelfReportLink, files: Sequence = (), request=No
     )
     SelfReportLink.objects.filter(pk=link.pk).update(last_used_at=attempt.moment, use_count=link.use_count + 1)
     return attempt
+
+
+# A dead link's row is kept as the provenance of the attempts it brought (their
+# `self_report_link`), but its credential is destroyed; an unused one is simply deleted.
+SELF_REPORT_LINK_KEEP_DAYS = 30
+PURGED_PREFIX = "purged:"  # not a hex digest: a purged hash never matches a token again
+
+
+def self_report_links_purge_expired(*, now: datetime.datetime | None = None) -> int:
+    """Nightly cleanup of links expired or revoked over SELF_REPORT_LINK_KEEP_DAYS ago. Idempotent."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(days=SELF_REPORT_LINK_KEEP_DAYS)
+    dead = SelfReportLink.objects.filter(Q(expires_at__lt=limit) | Q(revoked_at__lt=limit)).exclude(
+        token_hash__startswith=PURGED_PREFIX
+    )
+    deleted, _by_model = dead.filter(attempts__isnull=True).delete()
+    purged = dead.update(token_hash=Concat(Value(PURGED_PREFIX), Cast("id", CharField())))
+    return deleted + purged

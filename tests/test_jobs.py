@@ -204,3 +204,42 @@ def test_periodic_dispatch_runs_once_per_paris_day_at_its_hour(redis_conn, djang
     summer = datetime.datetime(2025, 7, 15, 5, 0, tzinfo=datetime.UTC)
     with time_machine.travel(summer, tick=False), django_capture_on_commit_callbacks(execute=True):
         assert periodic.dispatch("morning_digest") == "enqueued"
+
+
+def test_with_redis_down_attempt_logging_still_works(redis_down, team, caseworker, login_as):
+    from attempts.forms import AttemptForm
+    from attempts.models import Attempt
+
+    case = CaseFactory(team=team)
+    client = login_as(caseworker)
+    page = client.get(reverse("cases:detail", args=[case.pk]))
+    form = next(v for ctx in page.context for d in ctx.dicts for v in d.values() if isinstance(v, AttemptForm))
+    data = {name: form[name].value() or "" for name in form.fields if name != "files"}
+    response = client.post(reverse("attempts:create", args=[case.pk]), data)
+    assert response.status_code == 302
+    assert Attempt.objects.filter(case=case).count() == 1
+
+
+def test_dead_self_report_links_lose_their_credential_and_unused_ones_go(team):
+    from attempts.models import Attempt, SelfReportLink
+    from attempts.tasks import self_report_links_cleanup
+
+    now = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=PARIS)
+    case = CaseFactory(team=team)
+    old = now - datetime.timedelta(days=40)
+    used = SelfReportLink.objects.create(case=case, token_hash="a" * 64, expires_at=old)
+    Attempt.objects.create(case=case, self_report_link=used, recorded_via="self_report")
+    unused = SelfReportLink.objects.create(case=case, token_hash="b" * 64, expires_at=old)
+    live = SelfReportLink.objects.create(case=case, token_hash="c" * 64, expires_at=now + datetime.timedelta(days=5))
+    recent = SelfReportLink.objects.create(case=case, token_hash="d" * 64, expires_at=now - datetime.timedelta(days=3))
+    with time_machine.travel(now, tick=False):
+        assert self_report_links_cleanup() == 2
+        assert self_report_links_cleanup() == 0  # twice is harmless
+    assert not SelfReportLink.objects.filter(pk=unused.pk).exists()
+    used.refresh_from_db()
+    assert used.token_hash == f"purged:{used.pk}"
+    assert Attempt.objects.get().self_report_link == used  # provenance kept
+    assert {link.token_hash for link in SelfReportLink.objects.filter(pk__in=[live.pk, recent.pk])} == {
+        "c" * 64,
+        "d" * 64,
+    }
