@@ -239,14 +239,19 @@ def case_new(request):
             else:
                 messages.success(request, _("Dossier ouvert."))
                 return redirect("cases:detail", pk=case.pk)
+    people = list(selectors.people_search(request.user, person_query))
+    picked = form.picked_person if form.is_bound and form.is_valid() else None
+    if picked is not None and picked not in people:
+        people.insert(0, picked)
     return render(
         request,
         "cases/case_new.html",
         {
             "form": form,
             "duplicates": duplicates,
-            "people": selectors.people_search(request.user, person_query),
+            "people": people,
             "person_query": person_query,
+            "picked": picked.pk if picked else None,
         },
     )
 

@@ -23,7 +23,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.enums import Role
-from tests.factories import CaseFactory, TeamFactory, member
+from tests.factories import CaseFactory, ResidenceDocumentFactory, TeamFactory, member
 from tests.security.test_headers import assert_security_headers
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,11 @@ LOGIN = Login()
 
 def case_kwargs(world):
     return {"pk": CaseFactory(team=world.team).pk}
+
+
+def document_kwargs(world):
+    case = CaseFactory(team=world.team)
+    return {"pk": case.pk, "document_pk": ResidenceDocumentFactory(person=case.person).pk}
 
 
 def user_kwargs(world):
@@ -166,6 +171,16 @@ ACCESS = {
     # cases
     "cases/": LOGIN,
     "cases/<int:pk>/": Obj(case_kwargs),
+    "cases/new/": LOGIN,
+    "cases/people/search/": LOGIN,
+    "cases/people/duplicates/": LOGIN,
+    "cases/<int:pk>/edit/": Obj(case_kwargs),
+    "cases/<int:pk>/status/": Obj(case_kwargs, method="post"),
+    "cases/<int:pk>/person/": Obj(case_kwargs),
+    "cases/<int:pk>/person/merge/": Obj(case_kwargs, scope=ORGANISATION, role=Role.ADMIN),
+    "cases/<int:pk>/documents/new/": Obj(case_kwargs),
+    "cases/<int:pk>/documents/<int:document_pk>/": Obj(document_kwargs),
+    "cases/<int:pk>/harms/new/": Obj(case_kwargs),
     # attempts
     "attempts/case/<int:case_id>/new/": Obj(attempt_case_kwargs, method="post"),
     "attempts/case/<int:case_id>/links/new/": Obj(attempt_case_kwargs, method="post"),
