@@ -6,14 +6,14 @@ state or skips what is already done.
 
 from django.utils import timezone
 
-from cases.services import deadlines_recompute
-from litigation import notifications
+from litigation import notifications, services
+from litigation.documents import build
 
 
 def nightly_recompute() -> int:
-    """Nightly: recompute every case's deadlines and urgency, then today's reminders from them."""
+    """Nightly: deadlines and readiness flags of every case, then today's reminders from them."""
     today = timezone.localdate()
-    deadlines_recompute(today=today)
+    services.flags_recompute_all(today=today)
     return notifications.notifications_generate(today)
 
 
@@ -22,3 +22,15 @@ def digests_send_today() -> int:
     today = timezone.localdate()
     notifications.notifications_generate(today)
     return notifications.digests_send(today)
+
+
+def recompute_case_flags(case_id: int) -> None:
+    services.case_readiness_refresh(case_id)
+
+
+def recompute_organisation_flags(organisation_id: int) -> None:
+    services.readiness_refresh_organisation(organisation_id)
+
+
+def document_build_job(document_id: int) -> None:
+    build.document_build(document_id)

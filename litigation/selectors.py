@@ -1,0 +1,151 @@
+"""Reads for litigation. Every query for personal data starts from Case.objects.visible_to(user)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.enums import Readiness
+from cases.models import Case
+from litigation.conditions import Condition
+from litigation.enums import ORDERING_OUTCOMES, ActionOutcome, ReferralOutcome
+from litigation.models import DefenderReferral, GeneratedDocument, LitigationAction, ReadinessEvaluation
+
+QUEUE_LIMIT = 100
+STALE_REFRESH_LIMIT = 2000
+CASE_RELATED = ("person", "prefecture", "team", "assignee")
+
+
+def visible_cases(user):
+    return Case.objects.visible_to(user)
+
+
+def case_for_user(user, pk):
+    return get_object_or_404(visible_cases(user).select_related(*CASE_RELATED, "team__organisation"), pk=pk)
+
+
+def actions_for_user(user):
+    return LitigationAction.objects.filter(case__in=visible_cases(user))
+
+
+def referrals_for_user(user):
+    return DefenderReferral.objects.filter(case__in=visible_cases(user))
+
+
+def documents_for_user(user):
+    return GeneratedDocument.objects.filter(case__in=visible_cases(user))
+
+
+def stale_case_ids(user, *, now: datetime.datetime | None = None, limit: int = STALE_REFRESH_LIMIT) -> list[int]:
+    """Visible open cases whose stored evaluation may be out of date (see services' freshness rule)."""
+    now = now or timezone.now()
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    checked = ReadinessEvaluation.objects.filter(case=OuterRef("pk"), is_latest=True).values("checked_at")[:1]
+    return list(
+        visible_cases(user)
+        .open()
+        .annotate(checked=Subquery(checked))
+        .filter(
+            Q(checked__isnull=True)
+            | Q(checked__lt=start_of_day)
+            | Q(checked__lt=F("updated_at"))
+            | Q(checked__lt=F("last_attempt_at"))
+        )
+        .order_by("urgency", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def _engaged_action():
+    """Actions that take a case out of the "ready" queues: filed and pending, or an order obtained."""
+    return Q(outcome=ActionOutcome.PENDING, filed_on__isnull=False) | Q(
+        outcome__in=(*ORDERING_OUTCOMES, ActionOutcome.MOOT)
+    )
+
+
+@dataclass
+class Queue:
+    key: str
+    title: str
+    explanation: str
+    rows: list
+    total: int
+    is_action_queue: bool = False
+
+
+def litigation_queues(user, *, today: datetime.date | None = None) -> list[Queue]:
+    """The five queues, most urgent first. Two queries per queue whatever the number of rows."""
+    today = today or timezone.localdate()
+    cases = visible_cases(user).open().select_related(*CASE_RELATED).order_by("urgency", "next_deadline_date", "pk")
+    engaged = LitigationAction.objects.filter(_engaged_action()).values("case_id")
+    pending_referral = DefenderReferral.objects.filter(sent_on__isnull=False, outcome=ReferralOutcome.PENDING).values(
+        "case_id"
+    )
+    actions = (
+        actions_for_user(user)
+        .select_related("case__person", "case__prefecture", "case__team")
+        .order_by("case__urgency", "execution_due_on", "filed_on", "pk")
+    )
+    specs = [
+        (
+            "refere",
+            _("Prêts pour un référé"),
+            _("Toutes les conditions de la règle sont réunies ; aucun référé n'est encore déposé."),
+            cases.filter(readiness=Readiness.READY_FOR_REFERE).exclude(pk__in=engaged),
+            False,
+        ),
+        (
+            "referral",
+            _("Prêts pour une saisine du Défenseur des droits"),
+            _(
+                "La saisine ne suspend aucun délai et ne remplace pas un référé : les deux démarches avancent "
+                "côte à côte."
+            ),
+            cases.filter(readiness=Readiness.READY_FOR_REFERRAL).exclude(pk__in=pending_referral),
+            False,
+        ),
+        (
+            "lawyer",
+            _("À examiner par un·e avocat·e"),
+            _("Urgence non établie ou OQTF non exécutée : un·e avocat·e décide de la suite."),
+            cases.filter(readiness=Readiness.LAWYER_REVIEW).exclude(pk__in=engaged),
+            False,
+        ),
+        (
+            "filed",
+            _("Déposés, en attente d'ordonnance"),
+            _("Référés et recours déposés sans ordonnance enregistrée."),
+            actions.awaiting_order(),
+            True,
+        ),
+        (
+            "not_executed",
+            _("Ordonnance non exécutée"),
+            _("Le délai fixé par le juge est passé sans que la préfecture ait donné le rendez-vous."),
+            actions.order_not_executed(today),
+            True,
+        ),
+    ]
+    return [
+        Queue(key, title, explanation, list(qs[:QUEUE_LIMIT]), qs.count(), is_action)
+        for key, title, explanation, qs, is_action in specs
+    ]
+
+
+def latest_evaluation(case_id: int) -> ReadinessEvaluation | None:
+    return ReadinessEvaluation.objects.filter(case_id=case_id, is_latest=True).select_related("policy").first()
+
+
+def stored_conditions(evaluation: ReadinessEvaluation) -> list[Condition]:
+    return [Condition.from_json(item) for item in evaluation.conditions]
+
+
+def case_litigation(case) -> dict:
+    return {
+        "actions": list(case.litigation_actions.order_by("-filed_on", "-id")),
+        "referrals": list(case.defender_referrals.order_by("-sent_on", "-id")),
+        "documents": list(case.generated_documents.order_by("-created_at", "-id")[:10]),
+    }
