@@ -126,6 +126,38 @@ def self_report_token_kwargs(world):
     return {"token": token}
 
 
+def litigation_case_kwargs(world):
+    return {"case_pk": CaseFactory(team=world.team).pk}
+
+
+def litigation_document_request_kwargs(world):
+    return {"case_pk": CaseFactory(team=world.team).pk, "kind": "attempt_log"}
+
+
+def litigation_action_kwargs(world):
+    from litigation.models import LitigationAction
+
+    return {"pk": LitigationAction.objects.create(case=CaseFactory(team=world.team)).pk}
+
+
+def litigation_referral_kwargs(world):
+    from litigation.models import DefenderReferral
+
+    return {"pk": DefenderReferral.objects.create(case=CaseFactory(team=world.team)).pk}
+
+
+def litigation_document_kwargs(world):
+    from django.core.files.base import ContentFile
+
+    from litigation.models import GeneratedDocument
+
+    document = GeneratedDocument(case=CaseFactory(team=world.team), kind="attempt_log", status="done")
+    document.file.save("doc.pdf", ContentFile(b"%PDF-1.4 synthetic"), save=False)
+    document.archive.save("doc.zip", ContentFile(b"PK synthetic"), save=False)
+    document.save()
+    return {"pk": document.pk}
+
+
 # Route (as enumerated from the resolver, e.g. "cases/<int:pk>/") -> class. Keep sorted by app.
 ACCESS = {
     "": LOGIN,
@@ -191,6 +223,20 @@ ACCESS = {
     "attempts/evidence/<int:pk>/delete/": Obj(evidence_kwargs, scope=ORGANISATION, role=Role.ADMIN),
     "attempts/saturation/": Role_(Role.COORDINATOR),
     "r/<str:token>/": Public(self_report_token_kwargs),
+    # litigation
+    "litigation/": LOGIN,
+    "litigation/policy/": Role_(Role.ADMIN),
+    "litigation/cases/<int:case_pk>/actions/new/": Obj(litigation_case_kwargs),
+    "litigation/actions/<int:pk>/": Obj(litigation_action_kwargs),
+    "litigation/cases/<int:case_pk>/referrals/new/": Obj(litigation_case_kwargs),
+    "litigation/referrals/<int:pk>/": Obj(litigation_referral_kwargs),
+    "litigation/cases/<int:case_pk>/documents/": Obj(litigation_case_kwargs),
+    "litigation/cases/<int:case_pk>/documents/<str:kind>/": Obj(litigation_document_request_kwargs, method="post"),
+    "litigation/documents/<int:pk>/": Obj(litigation_document_kwargs),
+    "litigation/documents/<int:pk>/status/": Obj(litigation_document_kwargs),
+    "litigation/documents/<int:pk>/retry/": Obj(litigation_document_kwargs, method="post"),
+    "litigation/documents/<int:pk>/download/": Obj(litigation_document_kwargs),
+    "litigation/documents/<int:pk>/archive/": Obj(litigation_document_kwargs),
     # reports
     "dashboard/": LOGIN,
     "dashboard/charts/": LOGIN,
