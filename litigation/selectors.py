@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.enums import Readiness
 from cases.models import Case
-from litigation.conditions import Condition
 from litigation.enums import ORDERING_OUTCOMES, ActionOutcome, ReferralOutcome
 from litigation.models import DefenderReferral, GeneratedDocument, LitigationAction, ReadinessEvaluation
 
@@ -136,11 +135,7 @@ def litigation_queues(user, *, today: datetime.date | None = None) -> list[Queue
 
 
 def latest_evaluation(case_id: int) -> ReadinessEvaluation | None:
-    return ReadinessEvaluation.objects.filter(case_id=case_id, is_latest=True).select_related("policy").first()
-
-
-def stored_conditions(evaluation: ReadinessEvaluation) -> list[Condition]:
-    return [Condition.from_json(item) for item in evaluation.conditions]
+    return ReadinessEvaluation.objects.filter(case_id=case_id, is_latest=True).only("id", "fingerprint").first()
 
 
 def case_litigation(case) -> dict:

@@ -1,7 +1,8 @@
 """Writes for litigation: readiness results, the policy, court actions, referrals, documents.
 
 Freshness rule for the stored readiness (attempts sits below litigation and cannot call us):
-- the case page evaluates its case live and stores the result when it changed;
+- the case page evaluates its case live (it never shows a stale flag) and, when the live result
+  differs from the stored one, enqueues `recompute_case_flags` to store it;
 - litigation's own writes (policy, actions, referrals) enqueue `recompute_case_flags` (or the
   organisation's recompute for a policy change);
 - the queues page first re-evaluates, set-based, the visible cases whose latest evaluation is older
