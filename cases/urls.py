@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import bin_views, views
 
 app_name = "cases"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("<int:pk>/documents/new/", views.document_edit, name="document_new"),
     path("<int:pk>/documents/<int:document_pk>/", views.document_edit, name="document_edit"),
     path("<int:pk>/harms/new/", views.harm_new, name="harm_new"),
+    path("<int:pk>/delete/", bin_views.case_delete, name="delete"),
+    path("<int:pk>/person/delete/", bin_views.person_delete, name="person_delete"),
+    path("bin/", bin_views.bin_list, name="bin"),
+    path("bin/cases/<int:pk>/restore/", bin_views.case_restore, name="case_restore"),
+    path("bin/people/<int:pk>/restore/", bin_views.person_restore, name="person_restore"),
 ]

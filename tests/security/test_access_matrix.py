@@ -86,6 +86,20 @@ def import_batch_kwargs(world):
     return {"pk": batch.pk}
 
 
+def deleted_case_kwargs(world):
+    from django.utils import timezone
+
+    return {"pk": CaseFactory(team=world.team, deleted_at=timezone.now()).pk}
+
+
+def deleted_person_kwargs(world):
+    from django.utils import timezone
+
+    from tests.factories import PersonFactory
+
+    return {"pk": PersonFactory(team=world.team, deleted_at=timezone.now()).pk}
+
+
 def password_reset_kwargs(world):
     return {"uidb64": "MQ", "token": "set-password"}
 
@@ -213,6 +227,13 @@ ACCESS = {
     "cases/<int:pk>/documents/new/": Obj(case_kwargs),
     "cases/<int:pk>/documents/<int:document_pk>/": Obj(document_kwargs),
     "cases/<int:pk>/harms/new/": Obj(case_kwargs),
+    "cases/<int:pk>/delete/": Obj(case_kwargs, scope=ORGANISATION, role=Role.COORDINATOR),
+    "cases/<int:pk>/person/delete/": Obj(case_kwargs, scope=ORGANISATION, role=Role.COORDINATOR),
+    "cases/bin/": Role_(Role.ADMIN),
+    "cases/bin/cases/<int:pk>/restore/": Obj(deleted_case_kwargs, scope=ORGANISATION, role=Role.ADMIN, method="post"),
+    "cases/bin/people/<int:pk>/restore/": Obj(
+        deleted_person_kwargs, scope=ORGANISATION, role=Role.ADMIN, method="post"
+    ),
     # attempts
     "attempts/case/<int:case_id>/new/": Obj(attempt_case_kwargs, method="post"),
     "attempts/case/<int:case_id>/links/new/": Obj(attempt_case_kwargs, method="post"),
