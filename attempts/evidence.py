@@ -288,8 +288,9 @@ def make_thumbnail(checked: CheckedFile) -> bytes | None:
     if not checked.is_image:
         return None
     with Image.open(io.BytesIO(checked.data)) as image:
-        image = ImageOps.exif_transpose(image)
+        # Shrink first, then turn upright: the box is square, and rotating the small copy is cheap.
         image.thumbnail(THUMBNAIL_BOX)
+        image = ImageOps.exif_transpose(image)
         if image.mode not in ("RGB", "L"):
             background = Image.new("RGB", image.size, "white")
             rgba = image.convert("RGBA")

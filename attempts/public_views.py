@@ -33,8 +33,9 @@ def _language(request, link=None):
 def _render(request, template, context, *, language, status=200):
     with translation.override(language):
         response = render(request, template, {**context, "language": language, "languages": LANGUAGES}, status=status)
-    # The URL is a credential: never sent elsewhere, never cached, never indexed.
-    response["Referrer-Policy"] = "no-referrer"
+    # The URL is a credential: never sent to another site, never cached, never indexed.
+    # ("no-referrer" would make browsers send "Origin: null", which fails the CSRF check.)
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -193,7 +193,7 @@ def test_page_language_follows_the_link_and_the_switcher(client, caseworker, cas
 def test_public_page_headers_keep_the_address_private(client, link_and_token):
     _link, token = link_and_token
     response = client.get(url(token))
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["Cache-Control"] == "no-store"
     assert "noindex" in response["X-Robots-Tag"]
 

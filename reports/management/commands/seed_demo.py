@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, demo_logins, seed_accounts
+from attempts.demo import seed_attempts
 from cases.demo import seed_cases
 from reports.demo import seed_urgency_history
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         demo, other = seed_accounts()
         created = seed_cases(demo, persons=persons)
         seed_cases(other, persons=max(3, persons // 10))
+        seed_attempts(demo)
+        seed_attempts(other)
         seed_urgency_history(demo)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new people)."))
         if settings.DEBUG:
