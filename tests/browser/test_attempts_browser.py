@@ -10,12 +10,20 @@ from attempts.services import self_report_link_create
 from tests.browser.conftest import assert_accessible
 from tests.factories import CaseFactory, PersonFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]  # keeps the prefectures
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "attempts" / "demo_data" / "noslot-desktop-2026-10-13-1847.png"
+
+
+@pytest.fixture(autouse=True)
+def _prefectures(transactional_db):
+    # Transactional tests start from a flushed database: reload the reference data they need.
+    from cases.models import Prefecture
+    from cases.reference_data import load_prefectures
+
+    if not Prefecture.objects.exists():
+        load_prefectures(Prefecture)
+
 
 PASTE = """
 ([b64]) => {
