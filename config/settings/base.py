@@ -220,6 +220,14 @@ REDIS_URL = env("REDIS_URL", "")
 _queue = {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 900}
 RQ_QUEUES = {name: dict(_queue) for name in ("default", "documents", "exports", "maintenance")}
 RQ_SHOW_ADMIN_LINK = True
+
+# Rate limits (self-report links) count in the cache. With several gunicorn workers or machines,
+# set CACHE_URL (e.g. redis://127.0.0.1:6379/1) so they share one count; default: per process.
+if env("CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Backoff between the retries of a failed idempotent job (seconds; see config.queues.job_retry).
 JOB_RETRY_INTERVALS = [10, 60, 300]
 
