@@ -5,14 +5,17 @@ The queryset passed in must already be scoped; the filters only narrow it. A mis
 means every visible case (the workspace view itself defaults to "mine" for caseworkers).
 """
 
+import datetime
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from accounts.selectors import teams_visible_to
-from cases.enums import CaseStatus, ProcedureType, Readiness, Urgency
-from cases.models import Prefecture
+from cases.enums import PROVISIONAL_DOCUMENT_KINDS, CaseStatus, ProcedureType, Readiness, Urgency
+from cases.models import Prefecture, ResidenceDocument
 from cases.names import canonical, plain
 from cases.validators import normalise_foreigner_number
 
@@ -37,6 +40,32 @@ def _assignees(request):
         User.objects.filter(memberships__team__in=teams_visible_to(request.user), is_active=True)
         .distinct()
         .order_by("last_name", "first_name", "email")
+    )
+
+
+def default_scope(user) -> str:
+    """The list opens on "my cases" for caseworkers, on their teams' cases for coordinators (export too)."""
+    return SCOPE_TEAMS if user.is_coordinator else SCOPE_MINE
+
+
+def no_attempt_condition(days: int, now: datetime.datetime | None = None) -> Q:
+    """Attempting, and nothing logged for `days` (since the last attempt, or since the case opened)."""
+    before = (now or timezone.now()) - datetime.timedelta(days=days)
+    return Q(status=CaseStatus.ATTEMPTING) & (
+        Q(last_attempt_at__lt=before) | Q(last_attempt_at__isnull=True, created_at__lt=before)
+    )
+
+
+def provisional_expiring_condition(days: int, today: datetime.date | None = None) -> Exists:
+    """The person holds a provisional document (récépissé, API, APS) expiring within `days`."""
+    today = today or timezone.localdate()
+    return Exists(
+        ResidenceDocument.objects.filter(
+            person_id=OuterRef("person_id"),
+            kind__in=PROVISIONAL_DOCUMENT_KINDS,
+            valid_until__gte=today,
+            valid_until__lte=today + datetime.timedelta(days=days),
+        )
     )
 
 
@@ -71,6 +100,13 @@ class CaseFilter(django_filters.FilterSet):
     team = django_filters.ModelChoiceFilter(label=_("Équipe"), queryset=_teams, empty_label=_("Toutes"))
     assignee = django_filters.ModelChoiceFilter(label=_("Suivi par"), queryset=_assignees, empty_label=_("Tous"))
     readiness = django_filters.ChoiceFilter(label=_("Recours"), choices=Readiness.choices, empty_label=_("Tous"))
+    open = django_filters.BooleanFilter(label=_("Dossiers ouverts seulement"), method="filter_open")
+    no_attempt_days = django_filters.NumberFilter(
+        label=_("En tentatives, sans tentative depuis (jours)"), method="filter_no_attempt_days", min_value=0
+    )
+    provisional_expiring_days = django_filters.NumberFilter(
+        label=_("Récépissé, API ou APS expirant sous (jours)"), method="filter_provisional_expiring", min_value=0
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Trier par"),
         choices=[("urgency", _("Urgence")), ("name", _("Nom")), ("recent", _("Plus récents"))],
@@ -85,6 +121,15 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(search_condition(value))
+
+    def filter_open(self, queryset, name, value):
+        return queryset.exclude(status=CaseStatus.CLOSED) if value else queryset.filter(status=CaseStatus.CLOSED)
+
+    def filter_no_attempt_days(self, queryset, name, value):
+        return queryset.filter(no_attempt_condition(int(value)))
+
+    def filter_provisional_expiring(self, queryset, name, value):
+        return queryset.filter(provisional_expiring_condition(int(value)))
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS[DEFAULT_SORT]))

@@ -10,7 +10,7 @@ from accounts.permissions import member_required, org_admin_required
 from accounts.services import audit_record
 from cases import selectors, services
 from cases.duplicates import find_duplicates
-from cases.filters import SCOPE_MINE, SCOPE_TEAMS, CaseFilter
+from cases.filters import SCOPE_MINE, SCOPE_TEAMS, CaseFilter, default_scope
 from cases.forms import CaseForm, DocumentForm, HarmForm, NewCaseForm, PersonForm, StatusForm
 from cases.locking import StaleVersionError
 from cases.models import CaseStatus, Person
@@ -38,7 +38,7 @@ def _form_errors_to(form, error: ValidationError):
 @member_required
 def case_list(request):
     data = request.GET.copy()
-    data.setdefault("scope", SCOPE_TEAMS if request.user.is_coordinator else SCOPE_MINE)
+    data.setdefault("scope", default_scope(request.user))
     case_filter = CaseFilter(data, queryset=selectors.cases_for_list(request.user), request=request)
     page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = data.copy()

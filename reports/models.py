@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +33,39 @@ class UrgencySnapshot(models.Model):
 
     def __str__(self):
         return f"{self.team_id} {self.day}"
+
+
+class ExportJob(models.Model):
+    """A large CSV export built by a background job, offered to its owner until it expires.
+
+    The file is only offered once the job has written it completely (status READY and `file`
+    set in the same update), and `exports_purge_expired()` deletes it after the retention delay.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        READY = "ready", _("Prêt")
+        FAILED = "failed", _("Échec")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("export"), max_length=30)
+    params = models.JSONField(_("filtres"), default=dict, blank=True)
+    dialect = models.CharField(max_length=20)
+    pseudonymise = models.BooleanField(_("pseudonymisé"), default=False)
+    status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to="exports/", max_length=300, blank=True)
+    row_count = models.PositiveIntegerField(_("lignes"), null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("supprimé le"), db_index=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.status})"

@@ -10,13 +10,14 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.enums import PROVISIONAL_DOCUMENT_KINDS, CaseStatus, Readiness, Urgency
-from cases.models import Case, ResidenceDocument
+from cases.enums import Readiness, Urgency
+from cases.filters import SCOPE_MINE, SCOPE_TEAMS, no_attempt_condition, provisional_expiring_condition
+from cases.models import Case
 
 STALE_AFTER_DAYS = 7  # no attempt logged for this long while attempting: the case has stalled
 PROVISIONAL_WITHIN_DAYS = 30  # provisional documents (récépissé, API, APS) expiring this soon
@@ -39,11 +40,7 @@ def metrics() -> list[Metric]:
         Metric("refere", _("Prêts pour un référé"), {"readiness": Readiness.READY_FOR_REFERE.value}),
         Metric("referral", _("Prêts pour le Défenseur des droits"), {"readiness": Readiness.READY_FOR_REFERRAL.value}),
         Metric("lawyer_review", _("À examiner par un·e avocat·e"), {"readiness": Readiness.LAWYER_REVIEW.value}),
-        Metric(
-            "stale",
-            _("Sans tentative depuis 7 jours"),
-            {"status": CaseStatus.ATTEMPTING.value, "no_attempt_days": STALE_AFTER_DAYS},
-        ),
+        Metric("stale", _("Sans tentative depuis 7 jours"), {"no_attempt_days": STALE_AFTER_DAYS}),
         Metric(
             "provisional",
             _("Récépissé, API ou APS expirant sous 30 jours"),
@@ -62,33 +59,14 @@ def _conditions(now: datetime.datetime, today: datetime.date) -> dict[str, Q]:
         "refere": Q(readiness=Readiness.READY_FOR_REFERE),
         "referral": Q(readiness=Readiness.READY_FOR_REFERRAL),
         "lawyer_review": Q(readiness=Readiness.LAWYER_REVIEW),
-        "stale": stale_condition(now),
+        "stale": no_attempt_condition(STALE_AFTER_DAYS, now),
         "provisional": Q(provisional_expiring=True),
     }
 
 
-def stale_condition(now: datetime.datetime, days: int = STALE_AFTER_DAYS) -> Q:
-    """Attempting, and nothing logged for `days` (since the last attempt, or since the case opened)."""
-    before = now - datetime.timedelta(days=days)
-    return Q(status=CaseStatus.ATTEMPTING) & (
-        Q(last_attempt_at__lt=before) | Q(last_attempt_at__isnull=True, created_at__lt=before)
-    )
-
-
-def provisional_expiring(today: datetime.date, days: int = PROVISIONAL_WITHIN_DAYS) -> Exists:
-    """True when the case's person holds a provisional document expiring within `days`."""
-    return Exists(
-        ResidenceDocument.objects.filter(
-            person_id=OuterRef("person_id"),
-            kind__in=PROVISIONAL_DOCUMENT_KINDS,
-            valid_until__gte=today,
-            valid_until__lte=today + datetime.timedelta(days=days),
-        )
-    )
-
-
 def case_list_url(params: dict) -> str:
-    return reverse("cases:list") + "?" + urlencode(sorted(params.items()))
+    """The /cases/ URL listing exactly the counted cases: open ones only, and the given filters."""
+    return reverse("cases:list") + "?" + urlencode(sorted({"open": "true", **params}.items()))
 
 
 @dataclass
@@ -118,7 +96,7 @@ def _row(label, params, counts, metric_list, *, is_total=False) -> Row:
 
 
 def _annotated(queryset, today):
-    return queryset.open().annotate(provisional_expiring=provisional_expiring(today))
+    return queryset.open().annotate(provisional_expiring=provisional_expiring_condition(PROVISIONAL_WITHIN_DAYS, today))
 
 
 def _aggregates(now, today):
@@ -138,13 +116,13 @@ def dashboard_rows(user, *, now: datetime.datetime | None = None) -> list[Row]:
     rows = []
     if not user.is_coordinator:
         mine = base.filter(assignee=user).aggregate(**aggregates)
-        rows.append(_row(_("Mes dossiers"), {"assignee": user.pk}, mine, metric_list))
+        rows.append(_row(_("Mes dossiers"), {"scope": SCOPE_MINE}, mine, metric_list))
     per_team = base.values("team_id", "team__name").annotate(**aggregates).order_by("team__name", "team_id")
-    team_rows = [_row(r["team__name"], {"team": r["team_id"]}, r, metric_list) for r in per_team]
+    team_rows = [_row(r["team__name"], {"scope": SCOPE_TEAMS, "team": r["team_id"]}, r, metric_list) for r in per_team]
     rows.extend(team_rows)
     if user.is_coordinator and len(team_rows) != 1:
         totals = {m.key: sum(r.cells[m.key].value for r in team_rows) for m in metric_list}
-        rows.append(_row(_("Toutes les équipes"), {}, totals, metric_list, is_total=True))
+        rows.append(_row(_("Toutes les équipes"), {"scope": SCOPE_TEAMS}, totals, metric_list, is_total=True))
     return rows
 
 
@@ -153,11 +131,8 @@ class LoadRow:
     team: str
     assignee: str
     open: Cell
-    urgent: Cell
-
-
-# "Urgent" in the load table: expired or due within 7 days.
-URGENT_LEVELS = (Urgency.EXPIRED, Urgency.D7)
+    expired: Cell
+    d7: Cell
 
 
 def caseworker_load(user) -> list[LoadRow]:
@@ -167,19 +142,24 @@ def caseworker_load(user) -> list[LoadRow]:
         .open()
         .filter(assignee__isnull=False)
         .values("team_id", "team__name", "assignee_id", "assignee__first_name", "assignee__last_name")
-        .annotate(open_count=Count("pk"), urgent_count=Count("pk", filter=Q(urgency__in=URGENT_LEVELS)))
-        .order_by("team__name", "team_id", "-urgent_count", "assignee__last_name", "assignee_id")
+        .annotate(
+            open_count=Count("pk"),
+            expired_count=Count("pk", filter=Q(urgency=Urgency.EXPIRED)),
+            d7_count=Count("pk", filter=Q(urgency=Urgency.D7)),
+        )
+        .order_by("team__name", "team_id", "-expired_count", "-d7_count", "assignee__last_name", "assignee_id")
     )
     result = []
     for r in rows:
-        params = {"team": r["team_id"], "assignee": r["assignee_id"]}
+        params = {"scope": SCOPE_TEAMS, "team": r["team_id"], "assignee": r["assignee_id"]}
         name = f"{r['assignee__first_name']} {r['assignee__last_name']}".strip()
         result.append(
             LoadRow(
                 team=r["team__name"],
                 assignee=name,
                 open=Cell(r["open_count"], case_list_url(params)),
-                urgent=Cell(r["urgent_count"], case_list_url({**params, "urgent": 1})),
+                expired=Cell(r["expired_count"], case_list_url({**params, "urgency": Urgency.EXPIRED.value})),
+                d7=Cell(r["d7_count"], case_list_url({**params, "urgency": Urgency.D7.value})),
             )
         )
     return result
@@ -210,7 +190,7 @@ def litigation_queue(user, *, limit: int = 10):
 def stale_cases(user, *, limit: int = 10, now: datetime.datetime | None = None):
     return (
         Case.objects.visible_to(user)
-        .filter(stale_condition(now or timezone.now()))
+        .filter(no_attempt_condition(STALE_AFTER_DAYS, now))
         .select_related("person", "prefecture", "team")
         .order_by("urgency", "last_attempt_at", "id")[:limit]
     )

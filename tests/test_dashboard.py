@@ -69,7 +69,7 @@ def test_a_caseworker_sees_their_cases_and_teams_only(login_as, caseworker, team
     rows = {row.label: row for row in response.context["rows"]}
     assert set(rows) == {"Mes dossiers", team.name}
     assert rows["Mes dossiers"].cells["expired"].value == 1
-    assert f"assignee={caseworker.pk}" in rows["Mes dossiers"].cells["expired"].url
+    assert "scope=mine" in rows["Mes dossiers"].cells["expired"].url
     assert response.context["load"] is None
     assert other_team.name not in response.text
 
@@ -83,7 +83,7 @@ def test_caseworker_load_counts_open_and_urgent_cases_per_assignee(login_as, coo
     response = login_as(coordinator).get(reverse("reports:dashboard"))
     (row,) = response.context["load"]
     assert row.assignee == "Bruno Martin"
-    assert (row.open.value, row.urgent.value) == (5, 2)
+    assert (row.open.value, row.expired.value, row.d7.value) == (5, 1, 1)
 
 
 @pytest.mark.parametrize("scale", [1, 30])
@@ -113,3 +113,28 @@ def test_dashboard_requires_a_membership(login_as, team):
 
     outsider = UserFactory(organisation=team.organisation)
     assert login_as(outsider).get(reverse("reports:dashboard")).status_code == 403
+
+
+def assert_every_number_is_the_count_of_its_list(client):
+    response = client.get(reverse("reports:dashboard"))
+    links = count_links(response.text)
+    assert links and any(value for _href, value in links)
+    for href, value in links:
+        listed = client.get(href)
+        assert listed.status_code == 200, href
+        assert listed.context["page"].paginator.count == value, href
+
+
+def test_every_dashboard_number_equals_the_count_of_the_list_it_links_to(login_as, coordinator, team, other_team):
+    bruno = member(team, Role.CASEWORKER)
+    populate(team, assignee=bruno)
+    populate(other_team, scale=2)
+    populate(TeamFactory())
+    assert_every_number_is_the_count_of_its_list(login_as(coordinator))
+
+
+def test_every_caseworker_dashboard_number_equals_the_count_of_its_list(login_as, caseworker, team, other_team):
+    populate(team, assignee=caseworker)
+    populate(team)
+    populate(other_team, assignee=member(other_team, Role.CASEWORKER))
+    assert_every_number_is_the_count_of_its_list(login_as(caseworker))

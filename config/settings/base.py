@@ -231,6 +231,10 @@ else:
 # Backoff between the retries of a failed idempotent job (seconds; see config.queues.job_retry).
 JOB_RETRY_INTERVALS = [10, 60, 300]
 
+# CSV exports: above this many rows an export is built by a job; its file is kept this long.
+EXPORT_ASYNC_THRESHOLD = env_int("EXPORT_ASYNC_THRESHOLD", 50_000)
+EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 72)
+
 # Security headers. No inline script anywhere: scripts are static files.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

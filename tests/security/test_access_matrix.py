@@ -100,6 +100,18 @@ def deleted_person_kwargs(world):
     return {"pk": PersonFactory(team=world.team, deleted_at=timezone.now()).pk}
 
 
+def export_job_kwargs(world):
+    from django.utils import timezone
+
+    from reports.models import ExportJob
+
+    owner = member(world.team, Role.COORDINATOR)
+    job = ExportJob.objects.create(
+        owner=owner, organisation=world.organisation, kind="attempts", dialect="rfc4180", expires_at=timezone.now()
+    )
+    return {"pk": job.pk}
+
+
 def password_reset_kwargs(world):
     return {"uidb64": "MQ", "token": "set-password"}
 
@@ -261,6 +273,13 @@ ACCESS = {
     # reports
     "dashboard/": LOGIN,
     "dashboard/charts/": LOGIN,
+    "cases/export.csv": LOGIN,
+    "attempts/export.csv": LOGIN,
+    "exports/": LOGIN,
+    "exports/saturation.csv": LOGIN,
+    "exports/columns/": LOGIN,
+    # Owner-only (not team-scoped): another user's export is a 404, tested in tests/test_exports.py.
+    "exports/<int:pk>/download/": Login(export_job_kwargs),
     # litigation: reminders
     "litigation/notifications/": LOGIN,
     "litigation/notifications/read/": Login(method="post"),

@@ -1,0 +1,156 @@
+"""The columns of every CSV export, in one place: the order is a promise to users.
+
+People build spreadsheets and funder reports on these files, so a column is never renamed,
+moved or removed: new columns are appended at the end of their list (tests pin the order).
+Each column names the database fields it reads (`values_list`, no model instance), whether it
+holds personal data (dropped by `pseudonymise=1`), and a description shown on /exports/columns/.
+"""
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from attempts.enums import Channel, Outcome, RecordedVia, Reply
+from cases.enums import CaseStatus, ProcedureType, Readiness, Urgency
+
+
+def pseudonym(person_id: int | None) -> str:
+    """A stable pseudonymous id for a person: HMAC-SHA256 of their id keyed by SECRET_KEY, truncated.
+
+    Stable across exports (the same person keeps the same id, so reports can count people),
+    not reversible without the key. Changing SECRET_KEY changes every pseudonym.
+    """
+    if person_id is None:
+        return ""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"person:{person_id}".encode(), hashlib.sha256).hexdigest()
+    return "P-" + digest[:12]
+
+
+def _label(choices) -> Callable:
+    labels = dict(choices)
+    return lambda value: str(labels.get(value, value)) if value not in (None, "") else ""
+
+
+def _year(value):
+    return value.year if value else None
+
+
+def _full_name(first: str | None, last: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the header, stable forever
+    description: str
+    fields: tuple[str, ...]  # the values_list fields this column reads
+    personal: bool = False  # names, contact details, foreigner numbers, exact birth date...
+    convert: Callable | None = None  # from the fields' values to the cell (default: the one value)
+
+    def value(self, record: dict):
+        values = [record[f] for f in self.fields]
+        if self.convert is None:
+            return values[0]
+        return self.convert(*values)
+
+
+def C(name, description, *fields, personal=False, convert=None) -> Column:  # noqa: N802 - reads like a table
+    return Column(name, description, tuple(fields), personal, convert)
+
+
+CASE_COLUMNS = (
+    C("case_id", _("Numéro du dossier dans Plage libre."), "id"),
+    C("person_pseudonym", _("Identifiant pseudonyme et stable de la personne."), "person_id", convert=pseudonym),
+    C("person_id", _("Numéro de la personne dans Plage libre."), "person_id", personal=True),
+    C("last_name", _("Nom de la personne."), "person__last_name", personal=True),
+    C("first_name", _("Prénom de la personne."), "person__first_name", personal=True),
+    C("birth_date", _("Date de naissance."), "person__birth_date", personal=True),
+    C("birth_year", _("Année de naissance."), "person__birth_date", convert=_year),
+    C("nationality", _("Nationalité (code pays ISO)."), "person__nationality"),
+    C("phone", _("Téléphone de la personne."), "person__phone", personal=True),
+    C("email", _("E-mail de la personne."), "person__email", personal=True),
+    C("foreigner_number", _("Numéro étranger (AGDREF)."), "person__foreigner_number", personal=True),
+    C("team", _("Équipe qui suit le dossier."), "team__name"),
+    C(
+        "assignee",
+        _("Intervenant·e qui suit le dossier."),
+        "assignee__first_name",
+        "assignee__last_name",
+        convert=_full_name,
+    ),  # fmt: skip
+    C("procedure", _("Démarche (code stable)."), "procedure"),
+    C("procedure_label", _("Démarche (libellé)."), "procedure", convert=_label(ProcedureType.choices)),
+    C("prefecture_code", _("Code de la préfecture."), "prefecture__code"),
+    C("prefecture", _("Nom de la préfecture."), "prefecture__name"),
+    C("uses_anef", _("Démarche sur l'ANEF."), "uses_anef"),
+    C("status", _("Statut (code stable)."), "status"),
+    C("status_label", _("Statut (libellé)."), "status", convert=_label(CaseStatus.choices)),
+    C("next_deadline_date", _("Date de la prochaine échéance."), "next_deadline_date"),
+    C("next_deadline_label", _("Nature de la prochaine échéance."), "next_deadline_label"),
+    C("urgency", _("Urgence (libellé)."), "urgency", convert=_label(Urgency.choices)),
+    C("readiness", _("Recours possible (code stable)."), "readiness"),
+    C("readiness_label", _("Recours possible (libellé)."), "readiness", convert=_label(Readiness.choices)),
+    C("readiness_since", _("Date depuis laquelle le recours est possible."), "readiness_since"),
+    C("attempt_count", _("Nombre de tentatives enregistrées."), "attempt_count"),
+    C("last_attempt_at", _("Date et heure de la dernière tentative."), "last_attempt_at"),
+    C("filing_date", _("Date de dépôt de la demande."), "filing_date"),
+    C("created_at", _("Date d'ouverture du dossier."), "created_at"),
+    C("closed_at", _("Date de clôture du dossier."), "closed_at"),
+)
+
+ATTEMPT_COLUMNS = (
+    C("attempt_id", _("Numéro de la tentative."), "id"),
+    C("case_id", _("Numéro du dossier."), "case_id"),
+    C("person_pseudonym", _("Identifiant pseudonyme et stable de la personne."), "case__person_id", convert=pseudonym),
+    C("last_name", _("Nom de la personne."), "case__person__last_name", personal=True),
+    C("first_name", _("Prénom de la personne."), "case__person__first_name", personal=True),
+    C("team", _("Équipe qui suit le dossier."), "case__team__name"),
+    C("prefecture_code", _("Code de la préfecture."), "case__prefecture__code"),
+    C("prefecture", _("Nom de la préfecture."), "case__prefecture__name"),
+    C("procedure", _("Démarche (code stable)."), "case__procedure"),
+    C("moment", _("Date et heure de la tentative (heure de Paris)."), "moment"),
+    C("channel", _("Canal (code stable)."), "channel"),
+    C("channel_label", _("Canal (libellé)."), "channel", convert=_label(Channel.choices)),
+    C("outcome", _("Résultat (code stable)."), "outcome"),
+    C("outcome_label", _("Résultat (libellé)."), "outcome", convert=_label(Outcome.choices)),
+    C("url", _("Adresse de la page consultée."), "url"),
+    C("message", _("Message affiché par le site."), "message"),
+    C("recorded_via", _("Origine de la saisie."), "recorded_via", convert=_label(RecordedVia.choices)),
+    C("evidence_count", _("Nombre de preuves jointes."), "evidence_count"),
+    C(
+        "acknowledgement_number", _("Numéro d'accusé de réception (courrier)."), "acknowledgement_number", personal=True
+    ),  # fmt: skip
+    C("acknowledgement_date", _("Date de l'accusé de réception."), "acknowledgement_date"),
+    C("reply", _("Réponse de la préfecture."), "reply", convert=_label(Reply.choices)),
+    C("reply_date", _("Date de la réponse."), "reply_date"),
+    C("note", _("Remarque libre (peut contenir des données personnelles)."), "note", personal=True),
+)
+
+SATURATION_COLUMNS = (
+    C("prefecture_code", _("Code de la préfecture."), "case__prefecture__code"),
+    C("prefecture", _("Nom de la préfecture."), "case__prefecture__name"),
+    C("week", _("Semaine (date du lundi, heure de Paris)."), "week"),
+    C("attempts", _("Tentatives enregistrées dans la semaine."), "total"),
+    C("no_slot", _("Réponses « aucun créneau disponible »."), "no_slot"),
+    C(
+        "no_slot_share",
+        _("Part des réponses « aucun créneau disponible » (entre 0 et 1)."),
+        "no_slot",
+        "total",
+        convert=lambda no_slot, total: round(no_slot / total, 3) if total else None,
+    ),  # fmt: skip
+    C("cases", _("Dossiers concernés."), "cases"),
+)
+
+
+def columns_for(columns: tuple[Column, ...], *, pseudonymise: bool) -> list[Column]:
+    return [c for c in columns if not (pseudonymise and c.personal)]
+
+
+def fields_for(columns: list[Column]) -> list[str]:
+    """The distinct database fields the columns read, in first-use order."""
+    return list(dict.fromkeys(f for c in columns for f in c.fields))

@@ -1,0 +1,137 @@
+"""What each CSV export contains: its scoped, filtered queryset, its columns, and the row stream.
+
+The same `ExportKind.build(request)` serves the streamed download and the background job
+(which rebuilds a request-like object from the stored filters), so both paths apply exactly
+the same scoping rule and filters as the page the export comes from.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from attempts.enums import Outcome
+from attempts.models import Attempt
+from cases.filters import CaseFilter, default_scope
+from cases.selectors import cases_for_list
+from reports import columns as cols
+from reports.filters import AttemptExportFilter, AttemptPeriodFilter
+from reports.statistics import PARIS
+
+CHUNK_SIZE = 2000
+# Query parameters that shape the file, not the rows: never passed to the filters.
+FORMAT_PARAMS = ("dialect", "pseudonymise", "page")
+SATURATION_DEFAULT_WEEKS = 12
+
+
+class ExportFilterError(ValueError):
+    """The filters are invalid: refuse rather than silently export more rows than asked."""
+
+    def __init__(self, errors):
+        super().__init__(str(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What a filter needs of a request; the job rebuilds one from the stored filters."""
+
+    user: object
+    GET: QueryDict  # noqa: N815 - same name as HttpRequest.GET, which FilterSets read
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    key: str
+    title: str
+    filename: str
+    columns: tuple
+    build: Callable  # (ExportRequest) -> queryset of the rows (values_list-able)
+
+
+def filter_params(querydict) -> dict[str, list[str]]:
+    """The filters of a request, as stored on an ExportJob and written to the audit journal."""
+    return {key: querydict.getlist(key) for key in sorted(querydict) if key not in FORMAT_PARAMS}
+
+
+def querydict_from(params: dict[str, list[str]]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in params.items():
+        data.setlist(key, values)
+    return data
+
+
+def _filtered(filterset_class, request, queryset, data=None):
+    filterset = filterset_class(request.GET if data is None else data, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise ExportFilterError(filterset.errors)
+    return filterset.qs
+
+
+def cases_queryset(request):
+    """Exactly the rows of /cases/ with the same parameters: same selector, filters and default tab."""
+    data = request.GET.copy()
+    data.setdefault("scope", default_scope(request.user))
+    return _filtered(CaseFilter, request, cases_for_list(request.user), data)
+
+
+def attempts_queryset(request):
+    return _filtered(AttemptExportFilter, request, Attempt.objects.visible_to(request.user)).order_by("moment", "id")
+
+
+def saturation_queryset(request):
+    """Attempts and "no slot" answers per prefecture and week (default: the last 12 weeks)."""
+    attempts = _filtered(AttemptPeriodFilter, request, Attempt.objects.visible_to(request.user))
+    if not request.GET.get("date_from"):
+        since = timezone.localdate() - datetime.timedelta(weeks=SATURATION_DEFAULT_WEEKS)
+        attempts = attempts.filter(moment__date__gte=since)
+    return (
+        attempts.annotate(week=TruncWeek("moment", tzinfo=PARIS))
+        .values("case__prefecture__code", "case__prefecture__name", "week")
+        .annotate(
+            total=Count("pk"),
+            no_slot=Count("pk", filter=Q(outcome=Outcome.NO_SLOT)),
+            cases=Count("case_id", distinct=True),
+        )
+        .order_by("case__prefecture__code", "week")
+    )
+
+
+def _week_day(value):
+    return timezone.localtime(value, PARIS).date() if isinstance(value, datetime.datetime) else value
+
+
+KINDS = {
+    kind.key: kind
+    for kind in (
+        ExportKind("cases", _("Dossiers"), "dossiers", cols.CASE_COLUMNS, cases_queryset),
+        ExportKind("attempts", _("Tentatives"), "tentatives", cols.ATTEMPT_COLUMNS, attempts_queryset),
+        ExportKind(
+            "saturation",
+            _("Saturation par préfecture et semaine"),
+            "saturation",
+            cols.SATURATION_COLUMNS,
+            saturation_queryset,
+        ),  # fmt: skip
+    )
+}
+
+
+def export_rows(queryset, columns: list) -> Iterator[list]:
+    """Rows as lists of cell values, read in chunks from a server-side cursor: memory stays flat."""
+    fields = cols.fields_for(columns)
+    for values in queryset.values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
+        record = dict(zip(fields, values, strict=True))
+        if "week" in record:
+            record["week"] = _week_day(record["week"])
+        yield [column.value(record) for column in columns]
+
+
+def export_filename(kind: ExportKind, *, pseudonymise: bool) -> str:
+    suffix = "-pseudonymise" if pseudonymise else ""
+    return f"{kind.filename}{suffix}-{timezone.localdate():%Y-%m-%d}.csv"
