@@ -22,6 +22,9 @@ SCHEDULES = [
     ),
     # One e-mail per user with what changed for their cases.
     Schedule("morning_digest", "litigation.tasks.digests_send_today", "default", datetime.time(7, 0)),
+    # Closed cases past the retention period are anonymised (never under legal hold); expired
+    # personal data archives are deleted.
+    Schedule("retention", "litigation.tasks.retention_weekly", "maintenance", datetime.time(3, 30), weekday=7),
 ]
 
 for _schedule in SCHEDULES:

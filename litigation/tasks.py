@@ -6,7 +6,7 @@ state or skips what is already done.
 
 from django.utils import timezone
 
-from litigation import notifications, services
+from litigation import archives, notifications, retention, services
 from litigation.documents import build
 
 
@@ -34,3 +34,12 @@ def recompute_organisation_flags(organisation_id: int) -> None:
 
 def document_build_job(document_id: int) -> None:
     build.document_build(document_id)
+
+
+def retention_weekly() -> dict:
+    """Weekly: anonymise the closed cases past their retention period (never under legal hold)."""
+    return retention.retention_run(timezone.localdate())
+
+
+def person_archive_build(archive_id: int) -> str:
+    return archives.person_archive_build(archive_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from litigation import notification_views, views
+from litigation import notification_views, retention_views, views
 
 app_name = "litigation"
 
@@ -22,4 +22,8 @@ urlpatterns = [
     path("notifications/read/", notification_views.notification_mark_read, name="notification_mark_read"),
     path("notifications/preferences/", notification_views.notification_preferences, name="notification_preferences"),
     path("cases/<int:pk>/snooze/", notification_views.case_snooze, name="case_snooze"),
+    path("retention/", retention_views.retention_list, name="retention"),
+    path("retention/<int:pk>/extend/", retention_views.retention_extend, name="retention_extend"),
+    path("persons/<int:pk>/archives/", retention_views.person_archives, name="person_archives"),
+    path("archives/<int:pk>/download/", retention_views.person_archive_download, name="person_archive_download"),
 ]

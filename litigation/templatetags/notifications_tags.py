@@ -12,4 +12,5 @@ def case_snooze_panel(context, case):
         "case": case,
         "form": CaseSnoozeForm(initial={"version": case.version}),
         "csrf_token": context.get("csrf_token"),
+        "is_coordinator": context.get("nav_is_coordinator", False),
     }
