@@ -39,8 +39,9 @@ from accounts.models import Membership, User
 from accounts.services import audit_record
 from cases.enums import PROVISIONAL_DOCUMENT_KINDS, CaseStatus, DocumentKind, Readiness
 from cases.models import Case, ResidenceDocument
+from litigation import retention
 from litigation.enums import NotificationKind
-from litigation.models import DigestPreference, Notification
+from litigation.models import DigestPreference, LitigationAction, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +176,18 @@ def _stall_events(today) -> list[Event]:
     return events
 
 
+def _order_events(today) -> list[Event]:
+    """Court orders granted but not executed by the day the order set."""
+    overdue = LitigationAction.objects.order_not_executed(today).filter(case__in=_candidate_cases(today))
+    events = []
+    for action_id, case_id, due in overdue.values_list("id", "case_id", "execution_due_on"):
+        message = _("L'ordonnance devait être exécutée au plus tard le %(date)s : prévenir l'avocat·e.") % {
+            "date": due.strftime("%d/%m/%Y")
+        }
+        events.append(Event(case_id, NotificationKind.ORDER_DELAY_PASSED, f"{action_id}:{due}", message))
+    return events
+
+
 def collect_events(today) -> list[Event]:
     """Every reminder-worthy situation today, before choosing who is told."""
     return [
@@ -182,6 +195,8 @@ def collect_events(today) -> list[Event]:
         *_provisional_events(today),
         *_readiness_events(today),
         *_stall_events(today),
+        *_order_events(today),
+        *retention.warning_events(today),
     ]
 
 

@@ -18,9 +18,11 @@ Classes:
 
 import dataclasses
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.enums import Role
 from tests.factories import CaseFactory, ResidenceDocumentFactory, TeamFactory, member
@@ -70,6 +72,26 @@ def case_kwargs(world):
 def document_kwargs(world):
     case = CaseFactory(team=world.team)
     return {"pk": case.pk, "document_pk": ResidenceDocumentFactory(person=case.person).pk}
+
+
+def closed_case_kwargs(world):
+    return {"pk": CaseFactory(team=world.team, closed_at=timezone.now()).pk}
+
+
+def person_kwargs(world):
+    return {"pk": CaseFactory(team=world.team).person_id}
+
+
+def archive_kwargs(world):
+    from django.core.files.base import ContentFile
+
+    from litigation.models import PersonArchive
+
+    archive = PersonArchive.objects.create(
+        person=CaseFactory(team=world.team).person, status="done", expires_at=timezone.now() + timedelta(days=1)
+    )
+    archive.file.save("a.zip", ContentFile(b"PK"))
+    return {"pk": archive.pk}
 
 
 def user_kwargs(world):
@@ -285,6 +307,12 @@ ACCESS = {
     "litigation/notifications/read/": Login(method="post"),
     "litigation/notifications/preferences/": LOGIN,
     "litigation/cases/<int:pk>/snooze/": Obj(case_kwargs, method="post"),
+    "litigation/retention/": Role_(Role.COORDINATOR),
+    "litigation/retention/<int:pk>/extend/": Obj(
+        closed_case_kwargs, scope=ORGANISATION, role=Role.COORDINATOR, method="post"
+    ),
+    "litigation/persons/<int:pk>/archives/": Obj(person_kwargs, scope=ORGANISATION, role=Role.COORDINATOR),
+    "litigation/archives/<int:pk>/download/": Obj(archive_kwargs, scope=ORGANISATION, role=Role.COORDINATOR),
     # maintenance
     "maintenance/jobs/failed/": Role_(Role.ADMIN),
     "maintenance/jobs/failed/<str:queue>/<str:job_id>/retry/": Role_(
