@@ -243,3 +243,14 @@ def test_dead_self_report_links_lose_their_credential_and_unused_ones_go(team):
         "c" * 64,
         "d" * 64,
     }
+
+
+def test_bin_purge_job_runs_the_bins_purge(team):
+    from cases.models import Case
+    from cases.tasks import bin_purge
+
+    case = CaseFactory(team=team)
+    Case.objects.filter(pk=case.pk).update(deleted_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
+    assert bin_purge() == 1
+    assert bin_purge() == 0
+    assert not Case.objects.filter(pk=case.pk).exists()
