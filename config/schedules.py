@@ -16,6 +16,8 @@ SCHEDULES = [
     Schedule("nightly_recompute", "litigation.tasks.nightly_recompute", "maintenance", datetime.time(2, 30)),
     # The day's urgency counts per team, for the dashboard's history chart (after the recompute).
     Schedule("urgency_snapshot", "reports.tasks.urgency_snapshot_job", "maintenance", datetime.time(3, 0)),
+    # Export files past their retention delay are deleted.
+    Schedule("exports_purge", "reports.tasks.exports_purge_job", "maintenance", datetime.time(4, 30)),
     # The bin: people and cases deleted over 30 days ago are deleted for good (files too).
     Schedule("bin_purge", "cases.tasks.bin_purge", "maintenance", datetime.time(4, 15)),
     # Self-report links dead for 30 days: credentials destroyed (unused ones deleted).
