@@ -11,8 +11,10 @@ import re
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+
+from django.utils.translation import get_language
 
 from cases.enums import DocumentKind, ProcedureType
 
@@ -37,6 +39,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+@lru_cache(maxsize=65536)
 def words(text: str) -> str:
     """Folded words separated by single spaces: "Seine-St-Denis (93)" -> "seine st denis 93"."""
     return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
@@ -319,20 +322,36 @@ DOCUMENT_RULES = (
 )
 
 
+@cache
+def _compiled(rules) -> tuple:
+    # Short keys are whole words ("aes", "api"); longer ones may start a word ("renouv").
+    return tuple(
+        (str(value), re.compile("|".join(rf" {re.escape(k)} " if len(k) <= 4 else rf" {re.escape(k)}" for k in keys)))
+        for value, keys in rules
+    )
+
+
+@cache
+def _exact(enum, language: str) -> dict[str, str]:
+    """The enum's values and labels (in the active language) as folded words -> value."""
+    exact = {}
+    for value, label in enum.choices:
+        exact[value.replace("_", " ")] = value
+        exact[words(str(label))] = value
+    return exact
+
+
 def _by_rules(text: str, rules, enum) -> str | None:
     folded = words(text)
     if not folded:
         return None
+    found = _exact(enum, get_language() or "")
+    if folded in found:
+        return found[folded]
     padded = f" {folded} "
-    for value, label in enum.choices:
-        if folded in (value.replace("_", " "), words(str(label))):
-            return str(value)
-    for value, keys in rules:
-        for key in keys:
-            # Short keys are whole words ("aes", "api"); longer ones may start a word ("renouv").
-            pattern = rf" {re.escape(key)} " if len(key) <= 4 else rf" {re.escape(key)}"
-            if re.search(pattern, padded):
-                return str(value)
+    for value, pattern in _compiled(rules):
+        if pattern.search(padded):
+            return value
     return ""
 
 
