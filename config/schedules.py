@@ -24,6 +24,8 @@ SCHEDULES = [
     Schedule(
         "self_report_links_cleanup", "attempts.tasks.self_report_links_cleanup", "maintenance", datetime.time(4, 0)
     ),
+    # Spreadsheet imports left unfinished: uploaded files deleted; old imports' error rows dropped.
+    Schedule("imports_purge", "attempts.imports.tasks.import_batches_purge", "maintenance", datetime.time(4, 45)),
     # One e-mail per user with what changed for their cases.
     Schedule("morning_digest", "litigation.tasks.digests_send_today", "default", datetime.time(7, 0)),
     # Closed cases past the retention period are anonymised (never under legal hold); expired
