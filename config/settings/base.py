@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.request_size_limit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.french_first",
@@ -278,6 +279,8 @@ OTP_TOTP_ISSUER = "Plage libre"
 
 # Attempts: evidence limits and the person's own link (attempts app).
 EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10)
+# Any request body above this is refused (413) before it is read (config.middleware.request_size_limit).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", EVIDENCE_MAX_BYTES * EVIDENCE_MAX_FILES + 1024 * 1024)
 EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 40_000_000)
 SELF_REPORT_LINK_DAYS = env_int("SELF_REPORT_LINK_DAYS", 90)
 SELF_REPORT_POSTS_PER_MINUTE = env_int("SELF_REPORT_POSTS_PER_MINUTE", 5)

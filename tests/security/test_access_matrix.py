@@ -443,3 +443,14 @@ def test_third_party_consoles_are_for_staff_only(client, login_as, world, url):
     response = admin_of_an_association.get(url)
     assert response.status_code in (302, 403), url
     assert "/admin/login/" in response.get("Location", "/admin/login/")
+
+
+@pytest.mark.parametrize("route", sorted(r for r, s in ACCESS.items() if getattr(s, "method", "get") == "get"))
+def test_every_page_carries_the_security_headers_when_logged_in(login_as, world, route):
+    spec = ACCESS[route]
+    url = _url(route, spec, world)
+    role = getattr(spec, "role", Role.ADMIN)
+    client = login_as(member(world.team, Role.ADMIN if role == Role.CASEWORKER else role))
+    response = client.get(url)
+    assert response.status_code < 500, url
+    assert_security_headers(response, url)
