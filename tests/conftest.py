@@ -22,6 +22,17 @@ def _media_root(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests start after another one's flush: put the migrations' data back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from tests.reference_data import reload_reference_data
+
+        reload_reference_data()
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory()

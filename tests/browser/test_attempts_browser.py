@@ -15,16 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "attempts" / "demo_data" / "noslot-desktop-2026-10-13-1847.png"
 
 
-@pytest.fixture(autouse=True)
-def _prefectures(transactional_db):
-    # Transactional tests start from a flushed database: reload the reference data they need.
-    from cases.models import Prefecture
-    from cases.reference_data import load_prefectures
-
-    if not Prefecture.objects.exists():
-        load_prefectures(Prefecture)
-
-
 PASTE = """
 ([b64]) => {
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));

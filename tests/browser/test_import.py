@@ -5,8 +5,6 @@ from pathlib import Path
 import pytest
 
 from accounts.enums import Role
-from cases.models import Prefecture
-from cases.reference_data import load_prefectures
 from tests.browser.conftest import assert_accessible
 from tests.factories import TeamFactory, member
 
@@ -20,8 +18,6 @@ CSV = (
 
 @pytest.mark.django_db(transaction=True)
 def test_upload_correct_preview_commit_and_see_the_cases(live_server, page, log_in, tmp_path):
-    # A transactional test before this one may have flushed the reference data: load it again.
-    load_prefectures(Prefecture)
     team = TeamFactory(name="Permanence Bobigny")
     log_in(member(team, Role.COORDINATOR))
     path: Path = tmp_path / "suivi.csv"
@@ -44,9 +40,8 @@ def test_upload_correct_preview_commit_and_see_the_cases(live_server, page, log_
     page.get_by_role("button", name="Importer 2 lignes").click()
 
     assert page.get_by_text("2 dossiers créés").is_visible()
-    assert page.get_by_role("link", name="NDIAYE Awa · Renouvellement").is_visible()
-    # The imported cases are in the team's case list (the case page itself needs reference data
-    # that an earlier transactional test may have flushed: see the litigation panel).
+    page.get_by_role("link", name="NDIAYE Awa · Renouvellement").click()
+    assert page.get_by_role("heading", name="NDIAYE Awa").is_visible()
     page.goto(live_server.url + "/cases/")
     assert page.get_by_role("link", name="NDIAYE Awa").is_visible()
     assert page.get_by_role("link", name="CAMARA Fanta").is_visible()
