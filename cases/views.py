@@ -10,10 +10,11 @@ from accounts.permissions import member_required, org_admin_required
 from accounts.services import audit_record
 from cases import selectors, services
 from cases.duplicates import find_duplicates
+from cases.enums import CaseStatus
 from cases.filters import SCOPE_MINE, SCOPE_TEAMS, CaseFilter, default_scope
 from cases.forms import CaseForm, DocumentForm, HarmForm, NewCaseForm, PersonForm, StatusForm
 from cases.locking import StaleVersionError
-from cases.models import CaseStatus, Person
+from cases.models import Person
 from cases.workflow import allowed_transitions
 
 PAGE_SIZE = 50

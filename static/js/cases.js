@@ -12,7 +12,8 @@ document.addEventListener("DOMContentLoaded", () => {
         option.hidden = !shown;
         if (shown && option.value && first === null) first = option;
       });
-      if (wanted && first && (select.selectedOptions.length === 0 || select.selectedOptions[0].hidden)) {
+      const current = select.selectedOptions[0];
+      if (wanted && first && (!current || !current.value || current.hidden)) {
         select.value = first.value;
       }
     });
