@@ -11,26 +11,6 @@ from tests.factories import CaseFactory, PersonFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    """Earlier transactional tests flush the database: put back the data migrations' rows we need."""
-    import importlib
-
-    from django.apps import apps
-
-    from cases.deadline_rules_data import load_deadline_rules
-    from cases.models import DeadlineRule, Prefecture
-    from cases.reference_data import load_prefectures
-
-    if not Prefecture.objects.exists():
-        load_prefectures(Prefecture)
-    load_deadline_rules(DeadlineRule)
-    # The case page's litigation panel needs the default readiness policy (litigation migration 0003).
-    policy = importlib.import_module("litigation.migrations.0003_default_policy")
-    if not apps.get_model("litigation", "ReadinessPolicy").objects.exists():
-        policy.create_default(apps, None)
-
-
 def test_create_a_person_and_a_case_past_the_duplicate_warning(live_server, page, caseworker, team, log_in):
     existing = PersonFactory(
         team=team, last_name="Ben Ali", first_name="Mohammed", birth_date=datetime.date(1990, 5, 14)
