@@ -156,3 +156,10 @@ def test_the_bin_page_has_a_constant_number_of_queries(login_as, team, coordinat
     with django_assert_num_queries(13):
         page = client.get(BIN).text
     assert page.count("Restaurer le dossier de") == 6
+
+
+def test_the_case_page_offers_deletion_to_coordinators_only(login_as, team, coordinator, caseworker):
+    case = CaseFactory(team=team)
+    url = reverse("cases:detail", args=[case.pk])
+    assert reverse("cases:delete", args=[case.pk]) in login_as(coordinator).get(url).text
+    assert reverse("cases:delete", args=[case.pk]) not in login_as(caseworker).get(url).text
