@@ -44,3 +44,29 @@ def seed_accounts():
 
 def demo_logins():
     return [(email, role.label, team) for email, _f, _l, team, role in DEMO_USERS + OTHER_USERS]
+
+
+def demo_backup_codes(*, shown: int = 3, kept: int = 10) -> dict[str, list[str]]:
+    """Backup codes for the demo accounts that must use 2FA, so `make run` needs no phone.
+
+    Only called in development (seed_demo prints them with the passwords): each code works once,
+    and the set is topped up at every run. Real accounts enrol with an authenticator app.
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from accounts import two_factor
+
+    codes = {}
+    for email, *_ in DEMO_USERS + OTHER_USERS:
+        user = User.objects.get(email=email)
+        if not two_factor.is_required(user):
+            continue
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name="Codes de secours (démo)", defaults={"confirmed": True}
+        )
+        missing = kept - device.token_set.count()
+        StaticToken.objects.bulk_create(
+            [StaticToken(device=device, token=StaticToken.random_token()) for _ in range(max(missing, 0))]
+        )
+        codes[email] = list(device.token_set.order_by("id").values_list("token", flat=True)[:shown])
+    return codes

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.demo import DEMO_PASSWORD, demo_logins, seed_accounts
+from accounts.demo import DEMO_PASSWORD, demo_backup_codes, demo_logins, seed_accounts
 from attempts.demo import seed_attempts
 from cases.demo import seed_cases
 from reports.demo import seed_urgency_history
@@ -27,5 +27,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new people)."))
         if settings.DEBUG:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+            codes = demo_backup_codes()
             for email, role, team in demo_logins():
                 self.stdout.write(f"  {email:34} {role} · {team}")
+                if email in codes:
+                    self.stdout.write(f"  {'':34} 2FA backup codes (one use each): {' '.join(codes[email])}")
