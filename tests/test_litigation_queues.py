@@ -205,3 +205,17 @@ def test_every_litigation_url_is_a_404_for_another_team(team, other_team, login_
     for url in posts:
         assert outsider.post(url, {}).status_code == 404, url
     assert GeneratedDocument.objects.count() == 1
+
+
+def test_demo_fills_every_queue_and_is_idempotent(login_as):
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    call_command("seed_demo", "--persons", "20")
+    call_command("seed_demo", "--persons", "20")
+    assert LitigationAction.objects.count() == 3 and DefenderReferral.objects.count() == 1
+    page = login_as(User.objects.get(email="coordination@demo.test")).get(reverse("litigation:queues")).text
+    for key in ("refere", "referral", "lawyer", "filed", "not_executed"):
+        section = page.split(f'id="queue-{key}"')[1].split("</section>")[0]
+        assert "/cases/" in section, key

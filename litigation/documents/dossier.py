@@ -31,7 +31,7 @@ SLOT_LEFT, SLOT_RIGHT, SLOT_TOP, SLOT_BOTTOM = 15 * MM, 15 * MM, 24 * MM, 20 * M
 class PdfExhibit:
     """An evidence PDF that could be opened, and its page count (0 when unreadable)."""
 
-    reader: PdfReader | None
+    reader: PdfWriter | None
     pages: int
 
 
@@ -45,9 +45,11 @@ def open_pdf_exhibits(data: CaseDocumentData) -> dict[int, PdfExhibit]:
                 reader = PdfReader(io.BytesIO(handle.read()))
             if reader.is_encrypted:
                 reader.decrypt("")
-            for page in reader.pages:
+            # A writer copy, so a rotated page can be straightened before it is drawn on its slot.
+            pages = PdfWriter(clone_from=reader)
+            for page in pages.pages:
                 page.transfer_rotation_to_content()
-            opened[exhibit.number] = PdfExhibit(reader, len(reader.pages))
+            opened[exhibit.number] = PdfExhibit(pages, len(pages.pages))
         except (PyPdfError, OSError, ValueError) as exc:
             logger.warning("Exhibit %s: unreadable PDF (%s)", exhibit.number, exc)
             opened[exhibit.number] = PdfExhibit(None, 0)

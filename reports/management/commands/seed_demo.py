@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts.demo import DEMO_PASSWORD, demo_backup_codes, demo_logins, seed_accounts
 from attempts.demo import seed_attempts
 from cases.demo import seed_cases
+from litigation.demo import seed_litigation
 from reports.demo import seed_urgency_history
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         seed_attempts(demo)
         seed_attempts(other)
         seed_urgency_history(demo)
+        seed_litigation(demo)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new people)."))
         if settings.DEBUG:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
