@@ -78,11 +78,11 @@ def seed_litigation(organisation: Organisation) -> int:
     """Attempts, actions and referrals on a few demo cases; returns the number of cases touched."""
     if LitigationAction.objects.filter(case__team__organisation=organisation).exists():
         return 0
-    cases = list(
-        Case.objects.filter(team__organisation=organisation, deleted_at__isnull=True, attempts__isnull=True)
-        .select_related("prefecture")
-        .order_by("pk")[:12]
-    )
+    open_cases = Case.objects.filter(team__organisation=organisation, deleted_at__isnull=True).open()
+    # Cases without attempts first: their readiness then follows from the attempts made here alone.
+    free = list(open_cases.filter(attempts__isnull=True).select_related("prefecture").order_by("pk"))
+    others = list(open_cases.exclude(pk__in=[c.pk for c in free]).select_related("prefecture").order_by("pk"))
+    cases = (free + others)[:12]
     if len(cases) < 12:
         return 0
     today = timezone.localdate()

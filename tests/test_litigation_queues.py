@@ -212,8 +212,8 @@ def test_demo_fills_every_queue_and_is_idempotent(login_as):
 
     from accounts.models import User
 
-    call_command("seed_demo", "--persons", "20")
-    call_command("seed_demo", "--persons", "20")
+    call_command("seed_demo")
+    call_command("seed_demo")
     assert LitigationAction.objects.count() == 3 and DefenderReferral.objects.count() == 1
     page = login_as(User.objects.get(email="coordination@demo.test")).get(reverse("litigation:queues")).text
     for key in ("refere", "referral", "lawyer", "filed", "not_executed"):
