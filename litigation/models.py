@@ -30,8 +30,10 @@ def _default_urgency_procedures():
 class ReadinessPolicyQuerySet(models.QuerySet):
     def current_for(self, organisation_id):
         """The organisation's current policy, or the shared default when it has none of its own."""
-        rows = self.filter(is_current=True).filter(Q(organisation_id=organisation_id) | Q(organisation__isnull=True))
-        return sorted(rows, key=lambda p: p.organisation_id is None)[0]
+        from litigation.readiness import current_policies
+
+        by_org, default = current_policies()
+        return by_org.get(organisation_id, default)
 
 
 class ReadinessPolicy(models.Model):

@@ -27,6 +27,7 @@ from cases.enums import PROVISIONAL_DOCUMENT_KINDS, HarmKind, Readiness
 from cases.models import Case, HarmEvent, ResidenceDocument
 from litigation.conditions import REFERE, REFERRAL, Condition
 from litigation.models import ReadinessPolicy
+from litigation.policy_defaults import DEFAULT_CHANGE_NOTE, DEFAULT_SOURCES
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 # Harms that show urgency for the référé (DOMAIN.md: job, benefits, age deadline...): all recorded
@@ -261,6 +262,10 @@ def current_policies() -> tuple[dict, ReadinessPolicy]:
             default = policy
         else:
             by_org[policy.organisation_id] = policy
+    if default is None:  # created by a data migration; only a flushed database lacks it
+        default = ReadinessPolicy.objects.create(
+            organisation=None, version=1, change_note=DEFAULT_CHANGE_NOTE, **DEFAULT_SOURCES
+        )
     return by_org, default
 
 

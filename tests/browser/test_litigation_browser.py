@@ -10,6 +10,16 @@ from tests.litigation_helpers import granted_pattern
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _prefectures(transactional_db):
+    # Transactional tests start from a flushed database: reload the reference data they need.
+    from cases.models import Prefecture
+    from cases.reference_data import load_prefectures
+
+    if not Prefecture.objects.exists():
+        load_prefectures(Prefecture)
+
+
 def test_open_a_ready_case_build_the_dossier_and_download_it(live_server, page, team, caseworker, log_in):
     case = CaseFactory(team=team)
     granted_pattern(case)
