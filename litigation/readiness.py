@@ -13,7 +13,6 @@ Order of the statuses (DOMAIN.md, default policy):
 
 import datetime
 import hashlib
-import json
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -47,7 +46,7 @@ class CaseFacts:
     filing_date: datetime.date | None = None
     harm_kinds: frozenset = frozenset()
     provisional_valid_until: datetime.date | None = None
-    # Moments of written requests (email, LRAR) with no useful reply, oldest first.
+    # Days (Paris) of written requests (email, LRAR) with no useful reply, oldest first.
     unanswered_written: tuple = ()
     booked_at: datetime.datetime | None = None
     anef_technical_errors: int = 0
@@ -75,8 +74,14 @@ class Evaluation:
 
     @property
     def fingerprint(self) -> str:
-        payload = json.dumps(
-            [self.status, self.policy_id, str(self.ready_since), self.conditions_json()], sort_keys=True
+        # repr of plain values is stable and several times cheaper than json.dumps on 100,000 cases.
+        payload = repr(
+            (
+                self.status,
+                self.policy_id,
+                self.ready_since,
+                [(c.code, c.met, sorted(c.params.items())) for c in self.conditions],
+            )
         )
         return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -160,7 +165,7 @@ def _written_condition(facts: CaseFacts, policy: ReadinessPolicy, today) -> Cond
     if not facts.unanswered_written:
         return Condition("written_none", REFERE, False)
     limit = today - datetime.timedelta(days=required_age)
-    old_enough = [m for m in facts.unanswered_written if _paris_date(m) <= limit]
+    old_enough = [day for day in facts.unanswered_written if day <= limit]
     if policy.min_written_requests > 1:
         return Condition(
             "written_count",
@@ -169,8 +174,8 @@ def _written_condition(facts: CaseFacts, policy: ReadinessPolicy, today) -> Cond
             {"value": len(old_enough), "age": required_age, "required": policy.min_written_requests},
         )
     if old_enough:
-        return Condition("written_ok", REFERE, True, {"date": _d(_paris_date(old_enough[0])), "required": required_age})
-    oldest = _paris_date(facts.unanswered_written[0])
+        return Condition("written_ok", REFERE, True, {"date": _d(old_enough[0]), "required": required_age})
+    oldest = facts.unanswered_written[0]
     return Condition(
         "written_recent",
         REFERE,
@@ -195,7 +200,7 @@ def _referral_conditions(facts: CaseFacts, policy: ReadinessPolicy, stats: Attem
         Condition(
             "referral_written",
             REFERRAL,
-            any(_paris_date(m) <= limit for m in facts.unanswered_written),
+            bool(facts.unanswered_written) and facts.unanswered_written[0] <= limit,
             {"required": policy.referral_written_request_days},
         )
     )
@@ -308,7 +313,7 @@ def readiness_facts(case_ids) -> dict[int, CaseFacts]:
         .values_list("case_id", "moment")
     )
     for case_id, moment in unanswered:
-        written.setdefault(case_id, []).append(moment)
+        written.setdefault(case_id, []).append(moment.astimezone(PARIS).date())
     signals = {
         row["case_id"]: row
         for row in Attempt.objects.filter(case_id__in=ids)
