@@ -10,5 +10,8 @@ test:  ## the whole test suite on real PostgreSQL, Redis and Chromium (installed
 quality:  ## ruff format --check, ruff check, makemigrations --check, check --deploy
 	bash scripts/quality.sh
 
+bench:  ## benchmarks at 100,000 people (PostgreSQL) and 10,000 (SQLite); writes bench/RESULTS.md
+	bash scripts/bench.sh
+
 messages:  ## compile the translations (the .mo files are committed)
 	bash -c 'source scripts/lib.sh && ensure_venv requirements.txt && cd "$$ROOT" && "$$VENV/bin/python" manage.py compilemessages --ignore=.venv'

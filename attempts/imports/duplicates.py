@@ -3,8 +3,9 @@
 The rule is the product's one rule, `cases.duplicates` (same foreigner number, or same birth
 date and a similar name after normalisation and transliteration). Here it is applied to many
 rows at once: one query finds which birth dates and numbers of the file already exist in the
-organisation, and `find_duplicates` runs only for rows that share one, so a 10,000-row file
-into an organisation without those people costs one query. Inside the file the same rule is
+organisation, and the rule runs only for rows that share one (`find_duplicates_many`: one query
+per chunk of 2,000 rows, never one per row), so a 10,000-row file into an organisation without
+those people costs one query. Inside the file the same rule is
 applied with the same building blocks (`canonical_names`, `names_match`).
 """
 
@@ -12,7 +13,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from cases.duplicates import find_duplicates, names_match
+from cases.duplicates import find_duplicates_many, names_match
 from cases.models import Person
 from cases.names import canonical_names
 
@@ -40,18 +41,25 @@ def existing_duplicates(organisation_id: int, rows) -> dict[int, list[dict]]:
     for birth_date, number in present.values_list("birth_date", "foreigner_number"):
         known_births.add(birth_date)
         known_numbers.add(number)
+    shared = [
+        row
+        for row in rows
+        if row.person.get("birth_date") in known_births or row.person.get("foreigner_number") in known_numbers
+    ]
+    described = [
+        {
+            "last_name": row.person["last_name"],
+            "first_name": row.person.get("first_name", ""),
+            "birth_date": row.person.get("birth_date"),
+            "foreigner_number": row.person.get("foreigner_number", ""),
+        }
+        for row in shared
+    ]
     found = {}
-    for row in rows:
+    for row, matches in zip(
+        shared, find_duplicates_many(organisation_id=organisation_id, people=described), strict=True
+    ):
         person = row.person
-        if person.get("birth_date") not in known_births and person.get("foreigner_number") not in known_numbers:
-            continue
-        matches = find_duplicates(
-            organisation_id=organisation_id,
-            last_name=person["last_name"],
-            first_name=person.get("first_name", ""),
-            birth_date=person.get("birth_date"),
-            foreigner_number=person.get("foreigner_number", ""),
-        )
         if matches:
             found[row.line] = [
                 {

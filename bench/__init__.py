@@ -1,0 +1,1 @@
+"""Benchmarks at the scale of a national association (`make bench`); see bench/README.md."""

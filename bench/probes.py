@@ -1,0 +1,177 @@
+"""Heavy benchmarks, each run in its own process so its peak memory is its own:
+
+    python -m bench.probes export            # /attempts/export.csv by a coordinator of the largest organisation
+    python -m bench.probes copy SQLFILE      # PostgreSQL COPY (the export's own query) TO STDOUT WITH CSV
+    python -m bench.probes import_export     # django-import-export on the same rows and columns
+    python -m bench.probes recompute_flags   # the nightly command on every case
+    python -m bench.probes dossier           # référé dossier of the case with 100 screenshot exhibits
+    python -m bench.probes import_cases      # import_cases on a 10,000-row spreadsheet (rows removed after)
+
+Each prints one JSON line: seconds, peak_rss_mb and what it produced.
+"""
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench.common import emit  # noqa: E402
+
+EXPORT_URL = "/attempts/export.csv"
+
+
+def _largest_lead_client():
+    from bench.pages import lead_email, logged_in, organisations_by_size
+
+    return logged_in(lead_email(organisations_by_size()[0]))
+
+
+def _export_select(queries) -> str:
+    """The export's row query: the longest statement reading attempts (a DECLARE for a server-side cursor)."""
+    candidates = [q["sql"] for q in queries if "attempts_attempt" in q["sql"] and "SELECT" in q["sql"]]
+    sql = max(candidates, key=len)
+    marker = " CURSOR FOR "
+    if sql.startswith("DECLARE") and marker in sql:
+        sql = sql.split(marker, 1)[1]
+    return sql
+
+
+def export(sql_out: str | None = None) -> None:
+    """Everything a browser download costs: the request, the rows, the CSV, read to the last byte."""
+    client = _largest_lead_client()
+    started = time.perf_counter()
+    size = lines = 0
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(EXPORT_URL)
+        status = response.status_code
+        chunks = response.streaming_content if response.streaming else [response.content]
+        for chunk in chunks:
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+    seconds = time.perf_counter() - started
+    if status != 200:
+        raise SystemExit(f"{EXPORT_URL}: HTTP {status} ({response.get('Location', '')})")
+    if sql_out:
+        Path(sql_out).write_text(_export_select(queries.captured_queries))
+    emit({"seconds": round(seconds, 2), "bytes": size, "lines": lines, "queries": len(queries)})
+
+
+def copy(sql_file: str) -> None:
+    """PostgreSQL's own CSV writer on the export's query: the floor any Python export is compared to."""
+    sql = Path(sql_file).read_text()
+    started = time.perf_counter()
+    size = lines = 0
+    with connection.cursor() as wrapper, wrapper.cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV HEADER") as copy_out:
+        for block in copy_out:
+            size += len(block)
+            lines += bytes(block).count(b"\n")
+    emit({"seconds": round(time.perf_counter() - started, 2), "bytes": size, "lines": lines})
+
+
+def import_export(sql_file: str | None = None) -> None:
+    """The peer: a django-import-export ModelResource over the same attempts, exported as CSV."""
+    from import_export import fields, resources
+
+    from accounts.models import User
+    from attempts.models import Attempt
+    from bench.pages import lead_email, organisations_by_size
+
+    class AttemptResource(resources.ModelResource):
+        case_id = fields.Field(attribute="case_id", column_name="case")
+        prefecture = fields.Field(attribute="case__prefecture__name", column_name="prefecture")
+        procedure = fields.Field(attribute="case__procedure", column_name="procedure")
+        team = fields.Field(attribute="case__team__name", column_name="team")
+
+        class Meta:
+            model = Attempt
+            fields = ("id", "moment", "channel", "outcome", "recorded_via", "evidence_count", "reply")
+
+    user = User.objects.get(email=lead_email(organisations_by_size()[0]))
+    queryset = (
+        Attempt.objects.visible_to(user)
+        .select_related("case__prefecture", "case__team")
+        .order_by("case_id", "moment", "id")
+    )
+    started = time.perf_counter()
+    dataset = AttemptResource().export(queryset=queryset)
+    text = dataset.csv
+    emit({"seconds": round(time.perf_counter() - started, 2), "bytes": len(text.encode()), "lines": text.count("\n")})
+
+
+def recompute_flags() -> None:
+    started = time.perf_counter()
+    call_command("recompute_flags", stdout=sys.stderr)
+    emit({"seconds": round(time.perf_counter() - started, 2)})
+
+
+def dossier() -> None:
+    from attempts.models import Evidence
+    from cases.models import Case
+    from litigation.documents.build import document_build
+    from litigation.enums import DocumentKind, DocumentStatus
+    from litigation.models import GeneratedDocument
+
+    case_id = (
+        Evidence.objects.filter(deleted_at__isnull=True)
+        .values("attempt__case_id")
+        .annotate(n=Count("id"))
+        .filter(n=100)
+        .order_by("attempt__case_id")
+        .values_list("attempt__case_id", flat=True)
+        .first()
+    )
+    case = Case.objects.select_related("assignee").get(pk=case_id)
+    document = GeneratedDocument.objects.create(case=case, kind=DocumentKind.REFERE_DOSSIER, created_by=case.assignee)
+    started = time.perf_counter()
+    status = document_build(document.pk)
+    seconds = time.perf_counter() - started
+    document.refresh_from_db()
+    if status != DocumentStatus.DONE:
+        raise SystemExit(f"dossier build {status}: {document.error}")
+    emit(
+        {
+            "seconds": round(seconds, 2),
+            "exhibits": document.exhibit_count,
+            "pages": document.page_count,
+            "pdf_mb": round(document.size / 1e6, 1),
+        }
+    )
+
+
+def import_cases(rows: str = "10000") -> None:
+    rows = int(rows)
+    from bench.spreadsheet import cleanup_import_team, import_team, write_spreadsheet
+
+    team = import_team()
+    cleanup_import_team(team)
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
+        path = write_spreadsheet(Path(folder) / "suivi-permanence.xlsx", rows)
+        started = time.perf_counter()
+        call_command("import_cases", str(path), team=str(team.pk), stdout=sys.stderr)
+        seconds = time.perf_counter() - started
+    created = cleanup_import_team(team)
+    emit({"seconds": round(seconds, 2), "rows": rows, **created})
+
+
+if __name__ == "__main__":
+    name, *args = sys.argv[1:]
+    {
+        "export": export,
+        "copy": copy,
+        "import_export": import_export,
+        "recompute_flags": recompute_flags,
+        "dossier": dossier,
+        "import_cases": import_cases,
+    }[name](*args)
