@@ -34,8 +34,9 @@ def bench_export(results):
     with tempfile.TemporaryDirectory(prefix="bench-export-") as folder:
         sql_file = str(Path(folder) / "export.sql")
         ours = run_probe("bench.probes", "export", sql_file)
+        streamed = run_probe("bench.probes", "export", "", "stream")
         peer = run_probe("bench.probes", "import_export")
-        row = {"ours": ours, "import_export": peer}
+        row = {"ours": ours, "streamed": streamed, "import_export": peer}
         if connection.vendor == "postgresql":
             row["copy"] = run_probe("bench.probes", "copy", sql_file)
     rows = ours["lines"] - 1
@@ -44,7 +45,7 @@ def bench_export(results):
         ratio = ours["seconds"] / max(row["copy"]["seconds"], 0.001)
         results.append(
             Result(
-                f"/attempts/export.csv, {rows:,} attempts",
+                f"/attempts/export.csv, {rows:,} attempts (largest organisation; a job above 50,000 rows)",
                 "<= 2x COPY; <= 250 MB",
                 f"{ours['seconds']:.1f} s = {ratio:.1f}x COPY ({row['copy']['seconds']:.1f} s); "
                 f"peak {ours['peak_rss_mb']:.0f} MB",
@@ -62,6 +63,15 @@ def bench_export(results):
                 row,
             )
         )
+    results.append(
+        Result(
+            "same export as one streamed response (threshold raised)",
+            "reported; <= 250 MB",
+            f"{streamed['seconds']:.1f} s; peak {streamed['peak_rss_mb']:.0f} MB",
+            None if streamed["peak_rss_mb"] <= 250 else False,
+            streamed,
+        )
+    )
     results.append(
         Result(
             "same rows by django-import-export (peer)",
