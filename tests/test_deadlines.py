@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.deadlines import add_months, milestones_for, next_deadline, urgency_for
 from cases.enums import CaseStatus, DocumentKind, ProcedureType, Urgency
@@ -159,16 +161,30 @@ def test_changing_a_rule_row_changes_milestones_without_code_change(admin_user):
 
 
 @time_machine.travel(datetime.datetime(2026, 5, 1, 10, tzinfo=datetime.UTC), tick=False)
-def test_recompute_stores_next_deadline_and_urgency_with_constant_queries(django_assert_max_num_queries):
-    cases = []
-    for offset in (-5, 3, 20, 45, 200):
-        case = CaseFactory(procedure=ProcedureType.RENEWAL, uses_anef=False)
-        ResidenceDocumentFactory(person=case.person, valid_until=D(2026, 5, 1) + datetime.timedelta(days=offset))
-        cases.append(case)
-    Case.objects.update(urgency=Urgency.NONE, next_deadline_date=None, next_deadline_label="")
-    with django_assert_max_num_queries(6):
-        assert deadlines_recompute(chunk_size=1000) == 5
+def test_recompute_stores_next_deadline_and_urgency_with_queries_independent_of_case_count():
+    offsets = (-5, 3, 20, 45, 200)
+
+    def add_cases(count):
+        for index in range(count):
+            case = CaseFactory(procedure=ProcedureType.RENEWAL, uses_anef=False)
+            expiry = D(2026, 5, 1) + datetime.timedelta(days=offsets[index % len(offsets)])
+            ResidenceDocumentFactory(person=case.person, valid_until=expiry)
+
+    def recompute_counting_queries():
+        Case.objects.update(urgency=Urgency.NONE, next_deadline_date=None, next_deadline_label="")
+        with CaptureQueriesContext(connection) as queries:
+            changed = deadlines_recompute(chunk_size=1000)
+        return changed, len(queries)
+
+    add_cases(5)
+    assert recompute_counting_queries()[0] == 5
     urgencies = list(Case.objects.order_by("pk").values_list("urgency", flat=True))
     assert urgencies == [Urgency.EXPIRED, Urgency.D7, Urgency.D30, Urgency.D60, Urgency.LATER]
-    assert Case.objects.get(pk=cases[1].pk).next_deadline_label == "Expiration du titre de séjour (droits menacés)"
+    second = Case.objects.order_by("pk")[1]
+    assert second.next_deadline_label == "Expiration du titre de séjour (droits menacés)"
+    assert second.next_deadline_date == D(2026, 5, 4)
+    _changed, few = recompute_counting_queries()
+    add_cases(120)  # same five deadlines: more cases, not more queries
+    changed, many = recompute_counting_queries()
+    assert changed == 125 and many == few
     assert deadlines_recompute() == 0  # idempotent
