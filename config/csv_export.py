@@ -96,7 +96,7 @@ def neutralise(text: str) -> str:
     return text
 
 
-def format_cell(value: Any, dialect: CsvDialect = DEFAULT_DIALECT) -> str:
+def format_cell(value: Any, dialect: CsvDialect = DEFAULT_DIALECT, tz=None) -> str:
     """One value as the text of a cell: typed values formatted, every text neutralised.
 
     Numbers are not neutralised (a negative number is a number); everything that reaches
@@ -104,6 +104,11 @@ def format_cell(value: Any, dialect: CsvDialect = DEFAULT_DIALECT) -> str:
     """
     if value is None:
         return ""
+    kind = type(value)  # the common cases first: exports format millions of cells
+    if kind is str:
+        return neutralise(value)
+    if kind is int:
+        return str(value)
     if isinstance(value, bool):
         return dialect.true_label if value else dialect.false_label
     if isinstance(value, int):
@@ -111,8 +116,8 @@ def format_cell(value: Any, dialect: CsvDialect = DEFAULT_DIALECT) -> str:
     if isinstance(value, float | Decimal):
         return str(value).replace(".", dialect.decimal_separator)
     if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
+        if value.utcoffset() is not None:
+            value = value.astimezone(tz or timezone.get_current_timezone())
         return value.strftime(dialect.datetime_format)
     if isinstance(value, datetime.date):
         return value.strftime(dialect.date_format)
@@ -135,12 +140,13 @@ def csv_lines(
 ) -> Iterator[str]:
     """The file as a stream of text lines (the BOM first for excel-fr)."""
     writer = _writer(_Echo(), dialect)
+    tz = timezone.get_current_timezone()
     if dialect.bom:
         yield BOM
     if header is not None:
-        yield writer.writerow([format_cell(cell, dialect) for cell in header])
+        yield writer.writerow([format_cell(cell, dialect, tz) for cell in header])
     for row in rows:
-        yield writer.writerow([format_cell(cell, dialect) for cell in row])
+        yield writer.writerow([format_cell(cell, dialect, tz) for cell in row])
 
 
 def write_csv(

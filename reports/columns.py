@@ -6,12 +6,14 @@ Each column names the database fields it reads (`values_list`, no model instance
 holds personal data (dropped by `pseudonymise=1`), and a description shown on /exports/columns/.
 """
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from attempts.enums import Channel, Outcome, RecordedVia, Reply
@@ -19,20 +21,34 @@ from cases.enums import CaseStatus, ProcedureType, Readiness, Urgency
 
 
 def pseudonym(person_id: int | None) -> str:
+    # A person has many rows in an export: the HMAC is computed once per person.
+    return "" if person_id is None else _pseudonym(settings.SECRET_KEY, person_id)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _pseudonym(secret: str, person_id: int) -> str:
     """A stable pseudonymous id for a person: HMAC-SHA256 of their id keyed by SECRET_KEY, truncated.
 
     Stable across exports (the same person keeps the same id, so reports can count people),
     not reversible without the key. Changing SECRET_KEY changes every pseudonym.
     """
-    if person_id is None:
-        return ""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"person:{person_id}".encode(), hashlib.sha256).hexdigest()
+    digest = hmac.new(secret.encode(), f"person:{person_id}".encode(), hashlib.sha256).hexdigest()
     return "P-" + digest[:12]
 
 
 def _label(choices) -> Callable:
     labels = dict(choices)
-    return lambda value: str(labels.get(value, value)) if value not in (None, "") else ""
+    translated = {}  # (language, value) -> text: gettext once per label, not once per row
+
+    def convert(value):
+        if value in (None, ""):
+            return ""
+        key = (get_language(), value)
+        if key not in translated:
+            translated[key] = str(labels.get(value, value))
+        return translated[key]
+
+    return convert
 
 
 def _year(value):

@@ -125,11 +125,18 @@ KINDS = {
 def export_rows(queryset, columns: list) -> Iterator[list]:
     """Rows as lists of cell values, read in chunks from a server-side cursor: memory stays flat."""
     fields = cols.fields_for(columns)
+    week = fields.index("week") if "week" in fields else None
+    # Positions instead of a dict per row: a million rows make every per-row step count.
+    plain = [fields.index(c.fields[0]) if c.convert is None else None for c in columns]
+    converted = [(c.convert, [fields.index(f) for f in c.fields]) for c in columns]
     for values in queryset.values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
-        record = dict(zip(fields, values, strict=True))
-        if "week" in record:
-            record["week"] = _week_day(record["week"])
-        yield [column.value(record) for column in columns]
+        if week is not None:
+            values = list(values)
+            values[week] = _week_day(values[week])
+        yield [
+            values[index] if index is not None else convert(*[values[i] for i in positions])
+            for index, (convert, positions) in zip(plain, converted, strict=True)
+        ]
 
 
 def export_filename(kind: ExportKind, *, pseudonymise: bool) -> str:
