@@ -128,8 +128,8 @@ def _check_content(data: bytes, name: str) -> str:
     if data.startswith(OLE_SIGNATURE):
         _refuse(
             _(
-                "« %(name)s » est un message Outlook (.msg), non accepté : "
-                "enregistrez le courriel au format .eml ou PDF."
+                "« %(name)s » est un message Outlook (.msg) : fichier refusé. "
+                "Enregistrez le courriel au format .eml ou PDF."
             ),
             name,
         )
