@@ -56,17 +56,25 @@ def no_attempt_condition(days: int, now: datetime.datetime | None = None) -> Q:
     )
 
 
+def provisional_expiring_documents(days: int, today: datetime.date | None = None):
+    """Provisional documents (récépissé, API, APS) expiring within `days`."""
+    today = today or timezone.localdate()
+    return ResidenceDocument.objects.filter(
+        kind__in=PROVISIONAL_DOCUMENT_KINDS,
+        valid_until__gte=today,
+        valid_until__lte=today + datetime.timedelta(days=days),
+    )
+
+
 def provisional_expiring_condition(days: int, today: datetime.date | None = None) -> Exists:
     """The person holds a provisional document (récépissé, API, APS) expiring within `days`."""
-    today = today or timezone.localdate()
-    return Exists(
-        ResidenceDocument.objects.filter(
-            person_id=OuterRef("person_id"),
-            kind__in=PROVISIONAL_DOCUMENT_KINDS,
-            valid_until__gte=today,
-            valid_until__lte=today + datetime.timedelta(days=days),
-        )
-    )
+    return Exists(provisional_expiring_documents(days, today).filter(person_id=OuterRef("person_id")))
+
+
+def provisional_expiring_people(days: int, today: datetime.date | None = None) -> Q:
+    """The same condition as a semi-join: counting over a whole organisation, PostgreSQL hashes
+    the few matching people once instead of probing the documents once per case."""
+    return Q(person_id__in=provisional_expiring_documents(days, today).values("person_id"))
 
 
 def search_condition(value: str, prefix: str = "person__") -> Q:

@@ -201,6 +201,12 @@ class Case(models.Model):
             models.Index(fields=["assignee", "urgency", "next_deadline_date"], name="case_assignee_urgency"),
             models.Index(fields=["status"], name="case_status"),
             models.Index(fields=["readiness", "urgency"], name="case_readiness"),
+            # The list's default order across a whole organisation (coordinators): walked, not sorted.
+            models.Index(
+                fields=["urgency", "next_deadline_date", "id"],
+                name="case_list_order",
+                condition=Q(deleted_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

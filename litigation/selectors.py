@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,16 +42,16 @@ def stale_case_ids(user, *, now: datetime.datetime | None = None, limit: int = S
     """Visible open cases whose stored evaluation may be out of date (see services' freshness rule)."""
     now = now or timezone.now()
     start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    checked = ReadinessEvaluation.objects.filter(case=OuterRef("pk"), is_latest=True).values("checked_at")[:1]
+    # One join on the latest evaluation (unique per case), not a correlated subquery per condition.
     return list(
         visible_cases(user)
         .open()
-        .annotate(checked=Subquery(checked))
+        .annotate(latest=FilteredRelation("readiness_evaluations", condition=Q(readiness_evaluations__is_latest=True)))
         .filter(
-            Q(checked__isnull=True)
-            | Q(checked__lt=start_of_day)
-            | Q(checked__lt=F("updated_at"))
-            | Q(checked__lt=F("last_attempt_at"))
+            Q(latest__checked_at__isnull=True)
+            | Q(latest__checked_at__lt=start_of_day)
+            | Q(latest__checked_at__lt=F("updated_at"))
+            | Q(latest__checked_at__lt=F("last_attempt_at"))
         )
         .order_by("urgency", "pk")
         .values_list("pk", flat=True)[:limit]

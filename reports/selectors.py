@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.enums import Readiness, Urgency
-from cases.filters import SCOPE_MINE, SCOPE_TEAMS, no_attempt_condition, provisional_expiring_condition
+from cases.filters import SCOPE_MINE, SCOPE_TEAMS, no_attempt_condition, provisional_expiring_people
 from cases.models import Case
 
 STALE_AFTER_DAYS = 7  # no attempt logged for this long while attempting: the case has stalled
@@ -60,7 +60,7 @@ def _conditions(now: datetime.datetime, today: datetime.date) -> dict[str, Q]:
         "referral": Q(readiness=Readiness.READY_FOR_REFERRAL),
         "lawyer_review": Q(readiness=Readiness.LAWYER_REVIEW),
         "stale": no_attempt_condition(STALE_AFTER_DAYS, now),
-        "provisional": Q(provisional_expiring=True),
+        "provisional": provisional_expiring_people(PROVISIONAL_WITHIN_DAYS, today),
     }
 
 
@@ -96,7 +96,7 @@ def _row(label, params, counts, metric_list, *, is_total=False) -> Row:
 
 
 def _annotated(queryset, today):
-    return queryset.open().annotate(provisional_expiring=provisional_expiring_condition(PROVISIONAL_WITHIN_DAYS, today))
+    return queryset.open()
 
 
 def _aggregates(now, today):
