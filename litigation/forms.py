@@ -169,3 +169,17 @@ class ComplaintForm(PlaceForm):
         max_length=20000,
         help_text=_("Proposé à partir du dossier ; vous pouvez le corriger avant de construire le PDF."),
     )
+
+
+class QueueFilterForm(forms.Form):
+    """Narrow the queues page to one of the user's teams and/or one queue (dashboard links land here)."""
+
+    team = forms.ModelChoiceField(label=_("Équipe"), queryset=None, required=False, empty_label=_("Toutes"))
+    queue = forms.ChoiceField(label=_("File"), required=False)
+
+    def __init__(self, *args, user, queue_choices, **kwargs):
+        from accounts.selectors import teams_visible_to
+
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams_visible_to(user)
+        self.fields["queue"].choices = [("", _("Toutes")), *queue_choices]

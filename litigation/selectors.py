@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import Count, F, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -75,8 +75,14 @@ class Queue:
     is_action_queue: bool = False
 
 
-def litigation_queues(user, *, today: datetime.date | None = None) -> list[Queue]:
-    """The five queues, most urgent first. Two queries per queue whatever the number of rows."""
+def litigation_queues(
+    user, *, today: datetime.date | None = None, team_id: int | None = None, only: str | None = None
+) -> list[Queue]:
+    """The five queues, most urgent first. Two queries per queue whatever the number of rows.
+
+    `team_id` narrows every queue to one team (the caller checks the user may see it; scoping
+    still starts from the visible cases), `only` keeps one queue: the dashboard links here.
+    """
     today = today or timezone.localdate()
     cases = visible_cases(user).open().select_related(*CASE_RELATED).order_by("urgency", "next_deadline_date", "pk")
     engaged = LitigationAction.objects.filter(_engaged_action()).values("case_id")
@@ -88,17 +94,21 @@ def litigation_queues(user, *, today: datetime.date | None = None) -> list[Queue
         .select_related("case__person", "case__prefecture", "case__team")
         .order_by("case__urgency", "execution_due_on", "filed_on", "pk")
     )
+    if team_id is not None:
+        cases = cases.filter(team_id=team_id)
+        actions = actions.filter(case__team_id=team_id)
+    titles = dict(queue_choices())
     specs = [
         (
             "refere",
-            _("Prêts pour un référé"),
+            titles["refere"],
             _("Toutes les conditions de la règle sont réunies ; aucun référé n'est encore déposé."),
             cases.filter(readiness=Readiness.READY_FOR_REFERE).exclude(pk__in=engaged),
             False,
         ),
         (
             "referral",
-            _("Prêts pour une saisine du Défenseur des droits"),
+            titles["referral"],
             _(
                 "La saisine ne suspend aucun délai et ne remplace pas un référé : les deux démarches avancent "
                 "côte à côte."
@@ -108,21 +118,21 @@ def litigation_queues(user, *, today: datetime.date | None = None) -> list[Queue
         ),
         (
             "lawyer",
-            _("À examiner par un·e avocat·e"),
+            titles["lawyer"],
             _("Urgence non établie ou OQTF non exécutée : un·e avocat·e décide de la suite."),
             cases.filter(readiness=Readiness.LAWYER_REVIEW).exclude(pk__in=engaged),
             False,
         ),
         (
             "filed",
-            _("Déposés, en attente d'ordonnance"),
+            titles["filed"],
             _("Référés et recours déposés sans ordonnance enregistrée."),
             actions.awaiting_order(),
             True,
         ),
         (
             "not_executed",
-            _("Ordonnance non exécutée"),
+            titles["not_executed"],
             _("Le délai fixé par le juge est passé sans que la préfecture ait donné le rendez-vous."),
             actions.order_not_executed(today),
             True,
@@ -131,7 +141,35 @@ def litigation_queues(user, *, today: datetime.date | None = None) -> list[Queue
     return [
         Queue(key, title, explanation, list(qs[:QUEUE_LIMIT]), qs.count(), is_action)
         for key, title, explanation, qs, is_action in specs
+        if only is None or key == only
     ]
+
+
+def queue_choices() -> list[tuple[str, str]]:
+    """(key, title) of the queues, for the filter of the queues page."""
+    return [
+        ("refere", _("Prêts pour un référé")),
+        ("referral", _("Prêts pour une saisine du Défenseur des droits")),
+        ("lawyer", _("À examiner par un·e avocat·e")),
+        ("filed", _("Déposés, en attente d'ordonnance")),
+        ("not_executed", _("Ordonnance non exécutée")),
+    ]
+
+
+def orders_not_executed_per_team(user, *, today: datetime.date | None = None) -> list[dict]:
+    """Orders not executed per visible team (the "not_executed" queue's rule), in one query.
+
+    Rows: team_id, team__name, count. Counts what `litigation_queues(only="not_executed",
+    team_id=...)` lists, so a figure can link to its list.
+    """
+    today = today or timezone.localdate()
+    return list(
+        actions_for_user(user)
+        .order_not_executed(today)
+        .values("case__team_id", "case__team__name")
+        .annotate(count=Count("pk"))
+        .order_by("case__team__name", "case__team_id")
+    )
 
 
 def latest_evaluation(case_id: int) -> ReadinessEvaluation | None:

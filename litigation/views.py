@@ -17,6 +17,7 @@ from litigation.forms import (
     LetterForm,
     LitigationActionForm,
     PlaceForm,
+    QueueFilterForm,
     ReadinessPolicyForm,
 )
 from litigation.models import ReadinessPolicy
@@ -35,7 +36,15 @@ def queues(request):
     stale = selectors.stale_case_ids(request.user)
     if stale:
         services.readiness_refresh_many(stale)
-    return render(request, "litigation/queues.html", {"queues": selectors.litigation_queues(request.user)})
+    form = QueueFilterForm(request.GET, user=request.user, queue_choices=selectors.queue_choices())
+    if not form.is_valid():
+        # A team the user may not see, or an unknown queue: out of scope, like any other object.
+        raise Http404
+    team = form.cleaned_data["team"]
+    queues = selectors.litigation_queues(
+        request.user, team_id=team.pk if team else None, only=form.cleaned_data["queue"] or None
+    )
+    return render(request, "litigation/queues.html", {"queues": queues, "filter_form": form})
 
 
 @org_admin_required

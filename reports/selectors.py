@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.enums import Readiness, Urgency
 from cases.filters import SCOPE_MINE, SCOPE_TEAMS, no_attempt_condition, provisional_expiring_people
 from cases.models import Case
+from litigation.selectors import orders_not_executed_per_team
 
 STALE_AFTER_DAYS = 7  # no attempt logged for this long while attempting: the case has stalled
 PROVISIONAL_WITHIN_DAYS = 30  # provisional documents (récépissé, API, APS) expiring this soon
@@ -123,6 +124,41 @@ def dashboard_rows(user, *, now: datetime.datetime | None = None) -> list[Row]:
     if user.is_coordinator and len(team_rows) != 1:
         totals = {m.key: sum(r.cells[m.key].value for r in team_rows) for m in metric_list}
         rows.append(_row(_("Toutes les équipes"), {"scope": SCOPE_TEAMS}, totals, metric_list, is_total=True))
+    return rows
+
+
+NOT_EXECUTED_QUEUE = "not_executed"
+
+
+def litigation_queue_url(params: dict) -> str:
+    """The /litigation/ URL listing exactly the counted orders: the "not executed" queue, one team or all."""
+    return reverse("litigation:queues") + "?" + urlencode(sorted({"queue": NOT_EXECUTED_QUEUE, **params}.items()))
+
+
+def orders_not_executed_rows(user, *, now: datetime.datetime | None = None) -> list[Row]:
+    """Favourable orders whose execution delay has passed, per visible team and in total (one query).
+
+    The rule is the litigation queue's own (`LitigationActionQuerySet.order_not_executed`): each
+    figure links to that queue filtered on the team, and tests check the two agree.
+    """
+    today = timezone.localdate(now or timezone.now())
+    rows = [
+        Row(
+            label=r["case__team__name"],
+            params={"team": r["case__team_id"]},
+            cells={"not_executed": Cell(r["count"], litigation_queue_url({"team": r["case__team_id"]}))},
+        )
+        for r in orders_not_executed_per_team(user, today=today)
+    ]
+    total = sum(r.cells["not_executed"].value for r in rows)
+    rows.append(
+        Row(
+            label=_("Toutes les équipes"),
+            params={},
+            cells={"not_executed": Cell(total, litigation_queue_url({}))},
+            is_total=True,
+        )
+    )
     return rows
 
 

@@ -20,6 +20,7 @@ def dashboard(request):
     context = {
         "metrics": selectors.metrics(),
         "rows": selectors.dashboard_rows(user),
+        "not_executed": selectors.orders_not_executed_rows(user),
         "load": selectors.caseworker_load(user) if user.is_coordinator else None,
         "most_urgent": selectors.most_urgent_cases(user),
         "queue": selectors.litigation_queue(user),

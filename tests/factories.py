@@ -123,3 +123,29 @@ class AttemptFactory(factory.django.DjangoModelFactory):
     moment = factory.LazyFunction(timezone.now)
     channel = "prefecture_web"
     outcome = "no_slot"
+
+
+class LitigationActionFactory(factory.django.DjangoModelFactory):
+    """A référé filed last week, still pending. `execution_due_on` is set explicitly by the tests that
+    need it (the services derive it from the order date and delays)."""
+
+    class Meta:
+        model = "litigation.LitigationAction"
+
+    case = factory.SubFactory(CaseFactory)
+    kind = "refere_mesures_utiles"
+    court = "Tribunal administratif de Montreuil"
+    filed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
+
+
+def order_not_executed(case, *, days_late=3, **fields):
+    """A granted order whose execution delay passed `days_late` days ago."""
+    today = timezone.localdate()
+    values = {
+        "outcome": "granted",
+        "order_on": today - datetime.timedelta(days=30 + days_late),
+        "ordered_appointment_within_days": 30,
+        "execution_due_on": today - datetime.timedelta(days=days_late),
+        **fields,
+    }
+    return LitigationActionFactory(case=case, **values)

@@ -95,7 +95,9 @@ def test_dashboard_query_count_does_not_depend_on_the_number_of_cases(
     populate(other_team, scale=scale)
     member(team, Role.CASEWORKER)
     client = login_as(coordinator)
-    with django_assert_num_queries(15):  # 14 + the unread-notifications count in the header
+    populate_orders(team, late=scale)
+    # 14 + the unread-notifications count in the header + 1 for orders not executed per team
+    with django_assert_num_queries(16):
         response = client.get(reverse("reports:dashboard"))
     assert response.status_code == 200
     assert sum(value for _href, value in count_links(response.text)) > 0
@@ -138,3 +140,58 @@ def test_every_caseworker_dashboard_number_equals_the_count_of_its_list(login_as
     populate(team)
     populate(other_team, assignee=member(other_team, Role.CASEWORKER))
     assert_every_number_is_the_count_of_its_list(login_as(caseworker))
+
+
+LITIGATION_COUNT_LINK = re.compile(r'<a class="litigation-count-link" href="([^"]+)">(\d+)</a>')
+
+
+def populate_orders(team, *, late=1):
+    """Orders not executed (`late` of them), plus orders that must not count."""
+    from tests.factories import LitigationActionFactory, order_not_executed
+
+    today = timezone.localdate()
+    for _ in range(late):
+        order_not_executed(CaseFactory(team=team))
+    order_not_executed(CaseFactory(team=team), executed_on=today)  # executed: not counted
+    order_not_executed(CaseFactory(team=team), days_late=-5)  # delay still running
+    order_not_executed(CaseFactory(team=team), outcome="rejected")  # nothing ordered
+    LitigationActionFactory(case=CaseFactory(team=team))  # pending
+
+
+def assert_every_order_figure_is_the_count_of_its_queue(client):
+    response = client.get(reverse("reports:dashboard"))
+    links = [(href.replace("&amp;", "&"), int(v)) for href, v in LITIGATION_COUNT_LINK.findall(response.text)]
+    assert links and any(value for _href, value in links)
+    for href, value in links:
+        assert href.startswith(reverse("litigation:queues") + "?") and "queue=not_executed" in href
+        listed = client.get(href)
+        assert listed.status_code == 200, href
+        (queue,) = listed.context["queues"]  # only the "not executed" queue is shown
+        assert queue.key == "not_executed"
+        assert queue.total == value == len(queue.rows), href
+        assert listed.text.count('href="/litigation/actions/') == value, href
+    return links
+
+
+def test_orders_not_executed_per_team_link_to_the_filtered_litigation_queue(login_as, coordinator, team, other_team):
+    populate_orders(team, late=2)
+    populate_orders(other_team, late=1)
+    populate_orders(TeamFactory(), late=4)  # another organisation: never counted
+    links = assert_every_order_figure_is_the_count_of_its_queue(login_as(coordinator))
+    rows = {
+        row.label: row.cells["not_executed"].value
+        for row in login_as(coordinator).get("/dashboard/").context["not_executed"]
+    }
+    assert rows == {team.name: 2, other_team.name: 1, "Toutes les équipes": 3}
+    assert sorted(value for _href, value in links) == [1, 2, 3]
+
+
+def test_a_caseworkers_order_figures_cover_their_teams_only(login_as, caseworker, team, other_team):
+    populate_orders(team, late=2)
+    populate_orders(other_team, late=3)
+    client = login_as(caseworker)
+    links = assert_every_order_figure_is_the_count_of_its_queue(client)
+    assert sorted(value for _href, value in links) == [2, 2]  # their team, and the total of their teams
+    # Another team's filter is out of scope: a 404, never an empty or unscoped list.
+    assert client.get(reverse("litigation:queues"), {"team": other_team.pk}).status_code == 404
+    assert client.get(reverse("litigation:queues"), {"queue": "nope"}).status_code == 404
