@@ -57,6 +57,7 @@ def saturation_charts(user, *, now=None) -> list[Chart]:
                 y_label=_("tentatives"),
                 bar_labels=[_percent(n, t) for t, n in counts],
                 category_header=_("Semaine du"),
+                bar_label_header=_("Part « aucun créneau »"),
             )
         )
     return charts
@@ -91,8 +92,43 @@ def urgency_history_chart(user, *, now=None) -> Chart:
     )
 
 
+REFERE_MONTHS = 12
+
+
+def refere_chart(user, *, now=None) -> Chart:
+    """Référés filed per month and, among them, those granted (grouped bars, share above)."""
+    today = timezone.localdate(now or timezone.now())
+    months = [statistics.first_of_month(today, REFERE_MONTHS - 1 - i) for i in range(REFERE_MONTHS)]
+    by_month = {}
+    for row in statistics.monthly_referes(user, months=REFERE_MONTHS, now=now):
+        month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
+        by_month[month] = (row["filed"], row["granted"])
+    counts = [by_month.get(m, (0, 0)) for m in months]
+    filed = sum(f for f, _g in counts)
+    granted = sum(g for _f, g in counts)
+    return bar_chart(
+        chart_id="referes",
+        title=_("Référés déposés et obtenus par mois"),
+        description=_(
+            "%(filed)s référés déposés sur %(months)s mois, dont %(granted)s avec une ordonnance favorable "
+            "(totale ou partielle), comptés au mois du dépôt."
+        )
+        % {"filed": filed, "months": REFERE_MONTHS, "granted": granted},
+        categories=[m.strftime("%m/%Y") for m in months],
+        series=[
+            Series(_("Déposés"), [f for f, _g in counts]),
+            Series(_("Ordonnance favorable"), [g for _f, g in counts]),
+        ],
+        y_label=_("référés"),
+        bar_labels=[_percent(g, f) for f, g in counts],
+        category_header=_("Mois de dépôt"),
+        bar_label_header=_("Part obtenue"),
+    )
+
+
 def all_charts(user) -> dict:
     return {
+        "referes": refere_chart(user),
         "saturation": saturation_charts(user),
         "median_wait": median_wait_chart(user),
         "urgency_history": urgency_history_chart(user),

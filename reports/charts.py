@@ -160,10 +160,12 @@ def bar_chart(
     y_label: str = "",
     bar_labels: list[str] | None = None,
     category_header: str = "",
+    bar_label_header: str = "",
 ) -> Chart:
     """Vertical bars per category; several series side by side, or stacked.
 
-    `bar_labels` (one per category) are printed above the bars, e.g. a share in percent.
+    `bar_labels` (one per category) are printed above the bars, e.g. a share in percent; the data
+    table shows them in a last column headed `bar_label_header`.
     """
     parts = _open(chart_id, title, description)
     plot_bottom = HEIGHT - MARGIN_BOTTOM
@@ -217,7 +219,7 @@ def bar_chart(
         title=title,
         description=description,
         svg=mark_safe("".join(parts)),  # noqa: S308 - every text above went through escape()
-        columns=[category_header, *[s.label for s in series]],
+        columns=[category_header, *[s.label for s in series], *([bar_label_header] if bar_labels else [])],
         rows=rows,
     )
 

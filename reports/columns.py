@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attempts.enums import Channel, Outcome, RecordedVia, Reply
 from cases.enums import CaseStatus, ProcedureType, Readiness, Urgency
+from litigation.enums import ActionKind, ActionOutcome, LegalAid, ReferralChannel, ReferralOutcome
 
 
 def pseudonym(person_id: int | None) -> str:
@@ -160,6 +161,82 @@ SATURATION_COLUMNS = (
         convert=lambda no_slot, total: round(no_slot / total, 3) if total else None,
     ),  # fmt: skip
     C("cases", _("Dossiers concernés."), "cases"),
+)
+
+
+def _is_set(value) -> bool:
+    return value is not None
+
+
+LITIGATION_COLUMNS = (
+    C("action_id", _("Numéro de l'action contentieuse."), "id"),
+    C("case_id", _("Numéro du dossier."), "case_id"),
+    C("person_pseudonym", _("Identifiant pseudonyme et stable de la personne."), "case__person_id", convert=pseudonym),
+    C("person_id", _("Numéro de la personne dans Plage libre."), "case__person_id", personal=True),
+    C("last_name", _("Nom de la personne."), "case__person__last_name", personal=True),
+    C("first_name", _("Prénom de la personne."), "case__person__first_name", personal=True),
+    C("team", _("Équipe qui suit le dossier."), "case__team__name"),
+    C("prefecture_code", _("Code de la préfecture."), "case__prefecture__code"),
+    C("prefecture", _("Nom de la préfecture."), "case__prefecture__name"),
+    C("court", _("Tribunal saisi."), "court"),
+    C(
+        "court_case_number",
+        _("Numéro de requête (permet de retrouver la personne)."),
+        "court_case_number",
+        personal=True,
+    ),  # fmt: skip
+    C("kind", _("Type de recours (code stable)."), "kind"),
+    C("kind_label", _("Type de recours (libellé)."), "kind", convert=_label(ActionKind.choices)),
+    C("legal_aid", _("Aide juridictionnelle (libellé)."), "legal_aid", convert=_label(LegalAid.choices)),
+    C("filed_on", _("Date de dépôt."), "filed_on"),
+    C("hearing_on", _("Date d'audience."), "hearing_on"),
+    C("order_on", _("Date de l'ordonnance."), "order_on"),
+    C("outcome", _("Issue (code stable)."), "outcome"),
+    C("outcome_label", _("Issue (libellé)."), "outcome", convert=_label(ActionOutcome.choices)),
+    C(
+        "ordered_appointment_within_days",
+        _("Délai fixé par le juge pour donner le rendez-vous (jours)."),
+        "ordered_appointment_within_days",
+    ),  # fmt: skip
+    C(
+        "ordered_held_within_days",
+        _("Délai fixé par le juge pour tenir le rendez-vous (jours)."),
+        "ordered_held_within_days",
+    ),  # fmt: skip
+    C("daily_penalty_eur", _("Astreinte (euros par jour)."), "daily_penalty_eur"),
+    C("execution_due_on", _("Date limite d'exécution de l'ordonnance."), "execution_due_on"),
+    C("executed_on", _("Date d'exécution (rendez-vous donné)."), "executed_on"),
+    C("executed", _("Ordonnance exécutée (une date d'exécution est enregistrée)."), "executed_on", convert=_is_set),
+    C(
+        "order_not_executed",
+        _("Ordonnance favorable non exécutée alors que le délai fixé est passé (règle de la file du contentieux)."),
+        "not_executed",
+    ),  # fmt: skip
+)
+
+REFERRAL_COLUMNS = (
+    C("referral_id", _("Numéro de la saisine."), "id"),
+    C("case_id", _("Numéro du dossier."), "case_id"),
+    C("person_pseudonym", _("Identifiant pseudonyme et stable de la personne."), "case__person_id", convert=pseudonym),
+    C("person_id", _("Numéro de la personne dans Plage libre."), "case__person_id", personal=True),
+    C("last_name", _("Nom de la personne."), "case__person__last_name", personal=True),
+    C("first_name", _("Prénom de la personne."), "case__person__first_name", personal=True),
+    C("team", _("Équipe qui suit le dossier."), "case__team__name"),
+    C("prefecture_code", _("Code de la préfecture."), "case__prefecture__code"),
+    C("prefecture", _("Nom de la préfecture."), "case__prefecture__name"),
+    C("channel", _("Mode de saisine (code stable)."), "channel"),
+    C("channel_label", _("Mode de saisine (libellé)."), "channel", convert=_label(ReferralChannel.choices)),
+    C(
+        "reference",
+        _("Référence du dossier chez le Défenseur (permet de retrouver la personne)."),
+        "reference",
+        personal=True,
+    ),  # fmt: skip
+    C("sent_on", _("Date de saisine."), "sent_on"),
+    C("acknowledged_on", _("Date de l'accusé de réception."), "acknowledged_on"),
+    C("answered_on", _("Date de la réponse."), "answered_on"),
+    C("outcome", _("Suite donnée (code stable)."), "outcome"),
+    C("outcome_label", _("Suite donnée (libellé)."), "outcome", convert=_label(ReferralOutcome.choices)),
 )
 
 

@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncWeek
 from django.http import QueryDict
 from django.utils import timezone
@@ -19,8 +19,10 @@ from attempts.enums import Outcome
 from attempts.models import Attempt
 from cases.filters import CaseFilter, default_scope
 from cases.selectors import cases_for_list
+from litigation.models import LitigationAction
+from litigation.selectors import actions_for_user, referrals_for_user
 from reports import columns as cols
-from reports.filters import AttemptExportFilter, AttemptPeriodFilter
+from reports.filters import AttemptExportFilter, AttemptPeriodFilter, LitigationExportFilter, ReferralExportFilter
 from reports.statistics import PARIS
 
 CHUNK_SIZE = 2000
@@ -102,6 +104,20 @@ def saturation_queryset(request):
     )
 
 
+def litigation_queryset(request):
+    """Court actions of visible cases, with the litigation queue's own "order not executed" rule."""
+    late = LitigationAction.objects.order_not_executed(timezone.localdate()).filter(pk=OuterRef("pk"))
+    return (
+        _filtered(LitigationExportFilter, request, actions_for_user(request.user))
+        .annotate(not_executed=Exists(late))
+        .order_by("filed_on", "id")
+    )
+
+
+def referrals_queryset(request):
+    return _filtered(ReferralExportFilter, request, referrals_for_user(request.user)).order_by("sent_on", "id")
+
+
 def _week_day(value):
     return timezone.localtime(value, PARIS).date() if isinstance(value, datetime.datetime) else value
 
@@ -118,6 +134,14 @@ KINDS = {
             cols.SATURATION_COLUMNS,
             saturation_queryset,
         ),  # fmt: skip
+        ExportKind("litigation", _("Recours contentieux"), "contentieux", cols.LITIGATION_COLUMNS, litigation_queryset),
+        ExportKind(
+            "referrals",
+            _("Saisines du Défenseur des droits"),
+            "saisines-defenseur",
+            cols.REFERRAL_COLUMNS,
+            referrals_queryset,
+        ),
     )
 }
 

@@ -11,13 +11,15 @@ from collections import defaultdict
 
 from django.db import connection
 from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from attempts.enums import FAILED_OUTCOMES, Outcome
 from attempts.models import Attempt
 from cases.enums import Urgency
 from cases.models import Case
+from litigation.enums import ORDERING_OUTCOMES, ActionKind
+from litigation.selectors import actions_for_user
 from reports.models import UrgencySnapshot
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -136,3 +138,29 @@ def urgency_history(user, *, days: int = 84, team_id: int | None = None, now=Non
     live = cases.aggregate(**urgency_counts_expressions())
     rows.append({"day": today, **live})
     return rows
+
+
+REFERE_KINDS = (ActionKind.REFERE_MESURES_UTILES, ActionKind.REFERE_SUSPENSION)
+
+
+def first_of_month(day: datetime.date, months_back: int = 0) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def monthly_referes(user, *, months: int = 12, now: datetime.datetime | None = None) -> list[dict]:
+    """Référés filed per month (filing date, last `months` months) and, among them, those granted.
+
+    "Granted" is an order that tells the prefecture to act, in full or in part (ORDERING_OUTCOMES):
+    the month is the filing month, so each bar reads "of the référés filed that month, so many won".
+    Rows: month (first day), filed, granted. One query, scoped to the visible cases.
+    """
+    today = timezone.localdate(now or timezone.now())
+    return list(
+        actions_for_user(user)
+        .filter(kind__in=REFERE_KINDS, filed_on__gte=first_of_month(today, months - 1), filed_on__lte=today)
+        .annotate(month=TruncMonth("filed_on"))
+        .values("month")
+        .annotate(filed=Count("pk"), granted=Count("pk", filter=Q(outcome__in=ORDERING_OUTCOMES)))
+        .order_by("month")
+    )

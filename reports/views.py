@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from accounts.permissions import member_required
 from attempts.models import Attempt
 from config.csv_export import csv_response, dialect_from_request
+from litigation.models import DefenderReferral, LitigationAction
 from reports import chart_builders, columns, selectors, services
 from reports.exports import KINDS, ExportFilterError, export_filename, export_rows, filter_params
-from reports.filters import AttemptExportFilter, AttemptPeriodFilter
+from reports.filters import AttemptExportFilter, AttemptPeriodFilter, LitigationExportFilter, ReferralExportFilter
 from reports.models import ExportJob
 
 
@@ -91,6 +92,22 @@ def saturation_export(request):
 
 
 @member_required
+def litigation_export(request):
+    return export(request, "litigation")
+
+
+@member_required
+def referrals_export(request):
+    return export(request, "referrals")
+
+
+def _prefixed(filterset_class, model, request, prefix):
+    filterset = filterset_class(None, queryset=model.objects.none(), request=request)
+    filterset.form.auto_id = prefix + "_%s"  # several forms on the page: distinct ids
+    return filterset
+
+
+@member_required
 def export_list(request):
     """The user's own background exports, and the forms to start the exports without a list page."""
     saturation_filter = AttemptPeriodFilter(None, queryset=Attempt.objects.none(), request=request)
@@ -102,6 +119,8 @@ def export_list(request):
             "jobs": ExportJob.objects.filter(owner=request.user),
             "attempts_filter": AttemptExportFilter(None, queryset=Attempt.objects.none(), request=request),
             "saturation_filter": saturation_filter,
+            "litigation_filter": _prefixed(LitigationExportFilter, LitigationAction, request, "litigation"),
+            "referrals_filter": _prefixed(ReferralExportFilter, DefenderReferral, request, "referrals"),
             "retention_hours": settings.EXPORT_RETENTION_HOURS,
         },
     )

@@ -129,3 +129,32 @@ def test_median_days_to_appointment_per_prefecture(login_as, coordinator, team):
     assert statistics.median_days_in_python(per_case) == rows
     chart = login_as(coordinator).get(reverse("reports:charts")).context["charts"]["median_wait"]
     assert chart.rows == [[f"{prefecture('PREF-93').name} (3)", 20.0]]
+
+
+def test_referes_filed_and_granted_per_month_count_only_visible_referes(login_as, caseworker, team, other_team):
+    from tests.factories import LitigationActionFactory
+
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = statistics.first_of_month(today, 1)
+    for outcome in ("granted", "partly_granted", "rejected", "pending"):
+        LitigationActionFactory(case=CaseFactory(team=team), filed_on=this_month, outcome=outcome)
+    LitigationActionFactory(case=CaseFactory(team=team), filed_on=last_month, outcome="granted")
+    LitigationActionFactory(case=CaseFactory(team=team), filed_on=last_month, kind="recours")  # not a référé
+    LitigationActionFactory(case=CaseFactory(team=team), filed_on=None)  # not filed yet
+    old = statistics.first_of_month(today, 12)  # 13 months ago: outside the chart
+    LitigationActionFactory(case=CaseFactory(team=team), filed_on=old)
+    LitigationActionFactory(case=CaseFactory(team=other_team), filed_on=this_month)  # caseworker's other team
+    LitigationActionFactory(case=CaseFactory(), filed_on=this_month, outcome="granted")  # another organisation
+    response = login_as(caseworker).get(reverse("reports:charts"))
+    chart = response.context["charts"]["referes"]
+    assert chart.columns == ["Mois de dépôt", "Déposés", "Ordonnance favorable", "Part obtenue"]
+    assert len(chart.rows) == 12 and chart.rows[0][0] == statistics.first_of_month(today, 11).strftime("%m/%Y")
+    assert chart.rows[-1] == [this_month.strftime("%m/%Y"), 4, 2, "50 %"]
+    assert chart.rows[-2] == [last_month.strftime("%m/%Y"), 1, 1, "100 %"]
+    assert sum(row[1] for row in chart.rows) == 5
+    assert all(row[1:] == [0, 0, ""] for row in chart.rows[:-2])
+    root = ET.fromstring(str(chart.svg))  # noqa: S314 - our own output
+    assert root.get("role") == "img" and root.find(f"{SVG}title").text == "Référés déposés et obtenus par mois"
+    # The page shows the chart with its data table (the figures a screen reader reads).
+    assert 'id="referes"' in response.text and "5 référés déposés sur 12 mois, dont 3" in response.text

@@ -254,3 +254,24 @@ def test_bin_purge_job_runs_the_bins_purge(team):
     assert bin_purge() == 1
     assert bin_purge() == 0
     assert not Case.objects.filter(pk=case.pk).exists()
+
+
+def test_with_redis_down_small_case_and_attempt_exports_still_stream(redis_down, team, caseworker, login_as):
+    import csv
+    import io
+
+    from reports.models import ExportJob
+    from tests.factories import AttemptFactory
+
+    cases = [CaseFactory(team=team, assignee=caseworker) for _ in range(3)]  # a caseworker's default tab
+    attempts = [AttemptFactory(case=case) for case in cases for _ in range(2)]
+    CaseFactory()  # another organisation: never exported
+    client = login_as(caseworker)
+    for url, ids in (("reports:cases_export", cases), ("reports:attempts_export", attempts)):
+        response = client.get(reverse(url), {"dialect": "excel-fr"})
+        assert response.status_code == 200 and response.streaming, url  # streamed, not handed to a job
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        header, *rows = list(csv.reader(io.StringIO(body, newline=""), delimiter=";"))
+        assert header[0] in ("case_id", "attempt_id")
+        assert sorted(int(r[0]) for r in rows) == sorted(o.pk for o in ids), url
+    assert not ExportJob.objects.exists()

@@ -299,6 +299,9 @@ ACCESS = {
     "attempts/export.csv": LOGIN,
     "exports/": LOGIN,
     "exports/saturation.csv": LOGIN,
+    # Rows scoped to the visible cases (another team's actions never appear): tests/test_litigation_exports.py.
+    "exports/litigation.csv": LOGIN,
+    "exports/referrals.csv": LOGIN,
     "exports/columns/": LOGIN,
     # Owner-only (not team-scoped): another user's export is a 404, tested in tests/test_exports.py.
     "exports/<int:pk>/download/": Login(export_job_kwargs),
