@@ -59,3 +59,41 @@ def test_charts_page_is_accessible(live_server, page, coordinator, log_in):
     assert_accessible(page)
     page.goto(live_server.url + "/exports/")
     assert_accessible(page)
+
+
+def test_coordinator_goes_from_an_unexecuted_order_count_to_its_queue_then_exports_the_outcomes(
+    live_server, page, coordinator, team, other_team, log_in
+):
+    from tests.factories import order_not_executed
+
+    late = order_not_executed(CaseFactory(team=team, person=PersonFactory(team=team, last_name="Zerrouki")))
+    order_not_executed(CaseFactory(team=other_team, person=PersonFactory(team=other_team, last_name="Camara")))
+
+    log_in(coordinator)
+    orders = page.get_by_role("table", name="Ordonnances non exécutées (délai fixé par le juge dépassé)")
+    figure = orders.get_by_role("row", name=team.name).get_by_role("link")
+    expect(figure).to_have_text("1")
+    figure.click()
+
+    expect(page.get_by_role("heading", name="Contentieux", level=1)).to_be_visible()
+    expect(page.get_by_label("Équipe")).to_have_value(str(team.pk))
+    queue = page.get_by_role("region", name="Ordonnance non exécutée")
+    expect(queue.get_by_text("ZERROUKI", exact=False)).to_be_visible()
+    expect(page.get_by_text("CAMARA", exact=False)).to_have_count(0)
+    expect(page.get_by_role("heading", name="Prêts pour un référé")).to_have_count(0)  # only the linked queue
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/exports/")
+    form = page.get_by_role("region", name="Recours contentieux")
+    form.get_by_label("Équipe").select_option(str(team.pk))
+    form.get_by_label("Pseudonymiser").check()
+    with page.expect_download() as download_info:
+        form.get_by_role("button", name="Exporter les recours").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("contentieux-pseudonymise-")
+    text = open(download.path(), encoding="utf-8-sig").read()  # noqa: PTH123, SIM115
+    header, *rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert [(r[header.index("action_id")], r[header.index("order_not_executed")]) for r in rows] == [
+        (str(late.pk), "oui")
+    ]
+    assert "Zerrouki" not in text and "last_name" not in header
