@@ -6,9 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import teams_visible_to
+from cases.countries import country_choices
 from cases.enums import CaseStatus, DocumentKind, ProcedureType
 from cases.models import Case, HarmEvent, Person, Prefecture, ResidenceDocument
-from cases.validators import normalise_foreigner_number, validate_foreigner_number, validate_plausible_date
+from cases.validators import (
+    normalise_foreigner_number,
+    validate_foreigner_number,
+    validate_nationality,
+    validate_plausible_date,
+)
 from cases.workflow import allowed_transitions
 
 
@@ -40,6 +46,24 @@ class PrefectureChoiceField(forms.ModelChoiceField):
         return f"{obj.department_code} · {obj.name} · {obj.city}"
 
 
+class NationalityField(forms.ChoiceField):
+    """A select of countries by French name; the value is the ISO code (typed codes are upper-cased)."""
+
+    default_error_messages = {
+        "invalid_choice": _("« %(value)s » n'est pas un pays connu : choisissez la nationalité dans la liste.")
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Nationalité"))
+        kwargs.setdefault("required", False)
+        # A callable: the list is read from the data file on first render, not at import.
+        super().__init__(choices=lambda: [("", _("— Non renseignée —")), *country_choices()], **kwargs)
+        self.validators.append(validate_nationality)
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
 class PersonFieldsMixin:
     def clean_birth_date(self):
         return past_or_today(
@@ -49,12 +73,6 @@ class PersonFieldsMixin:
     def clean_foreigner_number(self):
         value = normalise_foreigner_number(self.cleaned_data.get("foreigner_number", ""))
         validate_foreigner_number(value)
-        return value
-
-    def clean_nationality(self):
-        value = (self.cleaned_data.get("nationality") or "").strip().upper()
-        if value and not (len(value) == 2 and value.isalpha()):
-            raise forms.ValidationError(_("Indiquez le code pays à deux lettres (par exemple SN, DZ, AF)."))
         return value
 
     def clean_consent_at(self):
@@ -84,6 +102,7 @@ PERSON_FIELDS = [
 
 class PersonForm(PersonFieldsMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    nationality = NationalityField()
 
     class Meta:
         model = Person
@@ -200,7 +219,7 @@ class NewCaseForm(PersonFieldsMixin, forms.Form):
     foreigner_number = forms.CharField(
         label=_("Numéro étranger (AGDREF)"), max_length=20, required=False, help_text=_("10 chiffres, facultatif.")
     )
-    nationality = forms.CharField(label=_("Nationalité (code pays)"), max_length=2, required=False)
+    nationality = NationalityField()
     phone = forms.CharField(label=_("Téléphone"), max_length=40, required=False)
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 

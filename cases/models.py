@@ -15,7 +15,7 @@ from cases.enums import (
     RuleTag,
     Urgency,
 )
-from cases.validators import validate_foreigner_number
+from cases.validators import validate_foreigner_number, validate_nationality
 
 
 class Prefecture(models.Model):
@@ -75,7 +75,13 @@ class Person(models.Model):
     search_key = models.TextField(editable=False, blank=True, db_index=True)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     birth_place = models.CharField(_("lieu de naissance"), max_length=150, blank=True)
-    nationality = models.CharField(_("nationalité"), max_length=2, blank=True, help_text=_("Code pays ISO."))
+    nationality = models.CharField(
+        _("nationalité"),
+        max_length=2,
+        blank=True,
+        validators=[validate_nationality],
+        help_text=_("Code pays ISO."),
+    )
     languages = models.CharField(_("langues parlées"), max_length=200, blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

@@ -6,6 +6,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cases.countries import is_country
+
 AGDREF_RE = re.compile(r"^\d{10}$")
 # A date outside this range is a typo (a year typed with two or five digits).
 EARLIEST_DATE = datetime.date(1900, 1, 1)
@@ -27,3 +29,12 @@ def validate_foreigner_number(value: str) -> None:
 def validate_plausible_date(value: datetime.date | None) -> None:
     if value is not None and not (EARLIEST_DATE <= value <= LATEST_DATE):
         raise ValidationError(_("Cette date n'est pas plausible : vérifiez l'année."), code="implausible_date")
+
+
+def validate_nationality(value: str) -> None:
+    if value and not is_country(value):
+        raise ValidationError(
+            _("« %(code)s » n'est pas un pays connu : choisissez la nationalité dans la liste."),
+            code="unknown_country",
+            params={"code": value},
+        )

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from attempts.enums import Channel, Outcome, RecordedVia, Reply
+from cases.countries import nationality_label
 from cases.enums import CaseStatus, ProcedureType, Readiness, Urgency
 from litigation.enums import ActionKind, ActionOutcome, LegalAid, ReferralChannel, ReferralOutcome
 
@@ -117,6 +118,13 @@ CASE_COLUMNS = (
     C("filing_date", _("Date de dépôt de la demande."), "filing_date"),
     C("created_at", _("Date d'ouverture du dossier."), "created_at"),
     C("closed_at", _("Date de clôture du dossier."), "closed_at"),
+    # Appended (the order is a promise): the French name next to the stable code of `nationality`.
+    C(
+        "nationality_label",
+        _("Nationalité (nom du pays en français)."),
+        "person__nationality",
+        convert=nationality_label,
+    ),
 )
 
 ATTEMPT_COLUMNS = (

@@ -159,7 +159,7 @@ def test_person_edit_updates_search_key_and_birth_date_deadlines(caseworker, tea
             "foreigner_number",
             "Le numéro étranger (AGDREF) compte exactement 10 chiffres.",
         ),
-        ({"nationality": "S1"}, "nationality", "Indiquez le code pays à deux lettres"),
+        ({"nationality": "S1"}, "nationality", "n'est pas un pays connu"),
     ],
 )
 def test_bad_person_input_is_refused_next_to_the_field(data, field, message, caseworker, team):

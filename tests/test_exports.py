@@ -69,7 +69,7 @@ def test_column_order_is_pinned_new_columns_only_appended():
         "nationality", "phone", "email", "foreigner_number", "team", "assignee", "procedure", "procedure_label",
         "prefecture_code", "prefecture", "uses_anef", "status", "status_label", "next_deadline_date",
         "next_deadline_label", "urgency", "readiness", "readiness_label", "readiness_since", "attempt_count",
-        "last_attempt_at", "filing_date", "created_at", "closed_at",
+        "last_attempt_at", "filing_date", "created_at", "closed_at", "nationality_label",
     ]  # fmt: skip
     assert [c.name for c in columns.ATTEMPT_COLUMNS] == [
         "attempt_id", "case_id", "person_pseudonym", "last_name", "first_name", "team", "prefecture_code",

@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 
+from cases.countries import nationality_label as nationality_label_for
 from cases.enums import Urgency
 from cases.workflow import next_action as next_action_for
 
@@ -31,3 +32,9 @@ def days_from_today(day):
     if day is None:
         return None
     return (day - timezone.localdate()).days
+
+
+@register.filter
+def nationality_label(code):
+    """{{ person.nationality|nationality_label }}: "Sénégal" for SN."""
+    return nationality_label_for(code)
