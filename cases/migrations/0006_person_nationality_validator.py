@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_load_deadline_rules'),
+        ('cases', '0005_case_list_order'),
     ]
 
     operations = [
