@@ -20,6 +20,13 @@ def _unquote(lines):
     return "".join(parts)
 
 
+def _unfuzzy(line):
+    if not line.startswith("#,"):
+        return line
+    flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() and flag.strip() != "fuzzy"]
+    return "#, " + ", ".join(flags) if flags else "#,"
+
+
 def _parse(block):
     """(lines, msgid start, msgid_plural index or None, msgstr index) or None for headers/comments."""
     lines = block.split("\n")
@@ -43,8 +50,9 @@ def fill(text, mapping):
         msgid = _unquote(lines[start : plural or stop])
         if not msgid:
             continue
-        if _unquote(lines[stop:]):
-            continue  # already translated
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines[:start])
+        if _unquote(lines[stop:]) and not fuzzy:
+            continue  # already translated (a fuzzy guess by makemessages is not: msgfmt ignores it)
         plural_id = _unquote(lines[plural:stop]) if plural is not None else None
         if plural is not None and msgid in mapping and plural_id in mapping:
             forms = sum(1 for line in lines[stop:] if line.startswith("msgstr["))
@@ -55,7 +63,8 @@ def fill(text, mapping):
         else:
             missing.append(msgid if plural is None else [msgid, plural_id])
             continue
-        blocks[i] = "\n".join(line for line in lines if line != "#, fuzzy")
+        lines = [_unfuzzy(line) for line in lines if not line.startswith("#|")]
+        blocks[i] = "\n".join(line for line in lines if line != "#,")
         filled += 1
     return "\n\n".join(blocks), filled, missing
 
