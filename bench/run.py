@@ -209,7 +209,6 @@ def report(out: str, files: list[str]) -> None:
         "",
         f"- machine: {info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM; Python {info['python']}",
         f"- date: {info['date']}; commit: `{info['commit']}`",
-        f"- load average before the run: {runs[0].get('load_before', '?')}",
         "",
     ]
     for run_data in runs:
@@ -218,10 +217,16 @@ def report(out: str, files: list[str]) -> None:
             f"## {run_data['database']}",
             "",
             "Data: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.items() if isinstance(v, int)) + ".",
+            f"Generated in {counts.get('total_seconds', '?')} s (bulk rows {counts.get('bulk_seconds', '?')} s, "
+            f"first recompute_flags {counts.get('recompute_flags_first_run_seconds', '?')} s). "
+            f"Load average before / after: {run_data.get('load_before')} / {run_data.get('load_after')}.",
             "",
             table(run_data),
             "",
         ]
+    notes = Path(__file__).with_name("notes.md")
+    if notes.exists():
+        parts += [notes.read_text()]
     text = "\n".join(parts)
     Path(out).write_text(text)
     print(text)
