@@ -30,10 +30,10 @@ STORAGES["default"] = {  # noqa: F405
 }
 
 if os.environ.get("BENCH_SQLITE"):
-    DATABASES["default"] = {
+    DATABASES["default"] = {  # the embedded default's options (config/settings/base.py), on the benchmark's file
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ["BENCH_SQLITE"],
-        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
+        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20},
         "ATOMIC_REQUESTS": True,
     }
 else:

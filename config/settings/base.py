@@ -119,7 +119,8 @@ def _database_from_env():
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": env("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
+        # A writer waits up to 20 s for the lock (default 5 s): simultaneous logins hold it while hashing.
+        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 
 
