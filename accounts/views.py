@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,6 +13,9 @@ from accounts.forms import LoginForm, MembershipForm, TeamForm, UserCreateForm
 from accounts.permissions import org_admin_required
 
 
+# Not one transaction: on SQLite (IMMEDIATE transactions) the request would hold the only write
+# lock while the password is hashed, and simultaneous logins would queue behind each other.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
