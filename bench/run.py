@@ -219,7 +219,8 @@ def report(out: str, files: list[str]) -> None:
             "Data: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.items() if isinstance(v, int)) + ".",
             f"Generated in {counts.get('total_seconds', '?')} s (bulk rows {counts.get('bulk_seconds', '?')} s, "
             f"first recompute_flags {counts.get('recompute_flags_first_run_seconds', '?')} s). "
-            f"Load average before / after: {run_data.get('load_before')} / {run_data.get('load_after')}.",
+            f"Run at {run_data['machine']['date']} on commit `{run_data['machine']['commit']}`; "
+            f"load average before / after: {run_data.get('load_before')} / {run_data.get('load_after')}.",
             "",
             table(run_data),
             "",
