@@ -11,7 +11,6 @@ Each prints one JSON line: seconds, peak_rss_mb and what it produced.
 """
 
 import os
-import re
 import sys
 import tempfile
 import time
@@ -39,13 +38,19 @@ def _largest_lead_client():
     return logged_in(lead_email(organisations_by_size()[0]))
 
 
-def _export_select(queries) -> str:
-    """The export's row query: the longest statement reading attempts (a DECLARE for a server-side cursor)."""
-    candidates = [q["sql"] for q in queries if "attempts_attempt" in q["sql"] and "SELECT" in q["sql"]]
-    sql = max(candidates, key=len)
-    if sql.startswith("DECLARE"):
-        sql = re.split(r" CURSOR (?:WITH(?:OUT)? HOLD )?FOR ", sql, maxsplit=1)[1]
-    return sql
+def _export_select(user) -> tuple[str, str]:
+    """The export's row query as plain SQL (the view's own scoped, filtered, ordered queryset and
+    the database fields of its columns: what COPY is compared with), and which writer it uses."""
+    from django.http import QueryDict
+
+    from config.csv_export import EXCEL_FR
+    from reports.columns import ATTEMPT_COLUMNS, fields_for
+    from reports.exports import KINDS, ExportRequest, copy_select
+
+    queryset = KINDS["attempts"].build(ExportRequest(user=user, GET=QueryDict()))
+    sql, params = queryset.values_list(*fields_for(list(ATTEMPT_COLUMNS))).query.sql_with_params()
+    writer = "copy" if copy_select(queryset, list(ATTEMPT_COLUMNS), EXCEL_FR) else "python"
+    return connection.ops.compose_sql(sql, params), writer
 
 
 def export(sql_out: str = "", mode: str = "as_users_get_it") -> None:
@@ -79,9 +84,19 @@ def export(sql_out: str = "", mode: str = "as_users_get_it") -> None:
             size += len(chunk)
             lines += chunk.count(b"\n")
     seconds = time.perf_counter() - started
+    select, writer = _export_select(response.wsgi_request.user)
     if sql_out:
-        Path(sql_out).write_text(_export_select(queries.captured_queries))
-    emit({"seconds": round(seconds, 2), "bytes": size, "lines": lines, "queries": len(queries), "mode": mode})
+        Path(sql_out).write_text(select)
+    emit(
+        {
+            "seconds": round(seconds, 2),
+            "bytes": size,
+            "lines": lines,
+            "queries": len(queries),
+            "mode": mode,
+            "writer": writer,
+        }
+    )
 
 
 def copy(sql_file: str) -> None:

@@ -174,10 +174,13 @@ def csv_response(
     dialect: CsvDialect = DEFAULT_DIALECT,
 ) -> StreamingHttpResponse:
     """A streamed CSV download: never shown inline, never cached by a shared proxy."""
-    response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in csv_lines(header=header, rows=rows, dialect=dialect)),
-        content_type="text/csv; charset=utf-8",
-    )
+    lines = csv_lines(header=header, rows=rows, dialect=dialect)
+    return csv_bytes_response(filename=filename, content=(line.encode("utf-8") for line in lines))
+
+
+def csv_bytes_response(*, filename: str, content: Iterable[bytes]) -> StreamingHttpResponse:
+    """The same download for a file already produced as bytes (e.g. by config/csv_copy.py)."""
+    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     response["Cache-Control"] = "no-store, private"
     return response

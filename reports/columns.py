@@ -4,6 +4,10 @@ People build spreadsheets and funder reports on these files, so a column is neve
 moved or removed: new columns are appended at the end of their list (tests pin the order).
 Each column names the database fields it reads (`values_list`, no model instance), whether it
 holds personal data (dropped by `pseudonymise=1`), and a description shown on /exports/columns/.
+
+A converter may carry an SQL twin (`sql_twin`): the same cell computed by PostgreSQL, so that the
+export can be written by COPY (config/csv_copy.py). A column whose converter has none makes its
+export use the Python writer; tests compare both writers on every export (tests/test_export_copy.py).
 """
 
 import functools
@@ -17,11 +21,36 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from attempts.enums import Channel, Outcome, RecordedVia, Reply
-from cases.countries import nationality_label
+from cases.countries import countries, nationality_label
 from cases.enums import CaseStatus, ProcedureType, Readiness, Urgency
+from config.csv_copy import BOOLEAN, INTEGER, SAFE_TEXT, TEXT, format_sql, literal
+from config.csv_export import neutralise
 from litigation.enums import ActionKind, ActionOutcome, LegalAid, ReferralChannel, ReferralOutcome
 
 
+def sql_twin(sql: Callable) -> Callable:
+    """Attach to a converter the SQL computing the same cell: sql(*field_expressions) -> (sql, kind)."""
+
+    def attach(convert):
+        convert.sql = sql
+        return convert
+
+    return attach
+
+
+def _pseudonym_sql(person_id: str) -> tuple[str, str]:
+    # HMAC-SHA256 with PostgreSQL's built-in sha256(): H((K ^ opad) || H((K ^ ipad) || message)).
+    key = settings.SECRET_KEY.encode()
+    if len(key) > hashlib.sha256().block_size:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(hashlib.sha256().block_size, b"\0")
+    inner, outer = bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+    message = f"convert_to('person:' || {person_id}::text, 'UTF8')"
+    digest = f"sha256({literal(outer)} || sha256({literal(inner)} || {message}))"
+    return f"'P-' || left(encode({digest}, 'hex'), 12)", SAFE_TEXT
+
+
+@sql_twin(_pseudonym_sql)
 def pseudonym(person_id: int | None) -> str:
     # A person has many rows in an export: the HMAC is computed once per person.
     return "" if person_id is None else _pseudonym(settings.SECRET_KEY, person_id)
@@ -38,10 +67,22 @@ def _pseudonym(secret: str, person_id: int) -> str:
     return "P-" + digest[:12]
 
 
+def _labels_sql(value: str, labels: dict, *, match: str | None = None) -> tuple[str, str]:
+    """CASE match WHEN code THEN label ... ELSE value: the labels (in the current language) already
+    formatted as cells; an unknown code is shown as stored, neutralised, like the Python side."""
+    branches = " ".join(
+        f"WHEN {literal(code)} THEN {literal(neutralise(str(label)))}" for code, label in labels.items()
+    )
+    # An unknown integer code is written as a number (format_cell neutralises text only).
+    fallback = f"({value})::text" if all(type(c) is int for c in labels) else format_sql(value, TEXT, None, "")
+    return f"CASE {match or value} {branches} ELSE {fallback} END", SAFE_TEXT
+
+
 def _label(choices) -> Callable:
     labels = dict(choices)
     translated = {}  # (language, value) -> text: gettext once per label, not once per row
 
+    @sql_twin(lambda value: _labels_sql(value, labels))
     def convert(value):
         if value in (None, ""):
             return ""
@@ -53,12 +94,25 @@ def _label(choices) -> Callable:
     return convert
 
 
+@sql_twin(lambda value: (f"extract(year from {value})::integer", INTEGER))
 def _year(value):
     return value.year if value else None
 
 
+# What str.strip() removes: every character Python calls whitespace (btrim's set must be the same).
+WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+@sql_twin(
+    lambda first, last: (f"btrim(coalesce({first}, '') || ' ' || coalesce({last}, ''), {literal(WHITESPACE)})", TEXT)
+)
 def _full_name(first: str | None, last: str | None) -> str:
     return f"{first or ''} {last or ''}".strip()
+
+
+@sql_twin(lambda code: _labels_sql(code, countries(), match=f"upper({code})"))
+def _nationality(code: str | None) -> str:
+    return nationality_label(code)
 
 
 @dataclass(frozen=True)
@@ -123,7 +177,7 @@ CASE_COLUMNS = (
         "nationality_label",
         _("Nationalité (nom du pays en français)."),
         "person__nationality",
-        convert=nationality_label,
+        convert=_nationality,
     ),
 )
 
@@ -172,6 +226,7 @@ SATURATION_COLUMNS = (
 )
 
 
+@sql_twin(lambda value: (f"{value} IS NOT NULL", BOOLEAN))
 def _is_set(value) -> bool:
     return value is not None
 

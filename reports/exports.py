@@ -9,7 +9,8 @@ import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connections
+from django.db.models import Count, Exists, Expression, F, OuterRef, Q, TextField
 from django.db.models.functions import TruncWeek
 from django.http import QueryDict
 from django.utils import timezone
@@ -19,6 +20,8 @@ from attempts.enums import Outcome
 from attempts.models import Attempt
 from cases.filters import CaseFilter, default_scope
 from cases.selectors import cases_for_list
+from config.csv_copy import KIND_OF_FIELD, CopyCsv, format_sql
+from config.csv_export import CsvDialect, csv_lines
 from litigation.models import LitigationAction
 from litigation.selectors import actions_for_user, referrals_for_user
 from reports import columns as cols
@@ -166,3 +169,103 @@ def export_rows(queryset, columns: list) -> Iterator[list]:
 def export_filename(kind: ExportKind, *, pseudonymise: bool) -> str:
     suffix = "-pseudonymise" if pseudonymise else ""
     return f"{kind.filename}{suffix}-{timezone.localdate():%Y-%m-%d}.csv"
+
+
+def _field_kind(queryset, path: str) -> str | None:
+    """The csv_copy kind of a values_list field (a lookup path or an annotation); None: unknown."""
+    if path in queryset.query.annotations:
+        field = queryset.query.annotations[path].output_field
+    else:
+        model, *parts = queryset.model, *path.split("__")
+        for part in parts[:-1]:
+            model = model._meta.get_field(part).related_model
+        field = model._meta.get_field(parts[-1])
+        if field.is_relation:
+            field = field.target_field
+    return KIND_OF_FIELD.get(field.get_internal_type())
+
+
+def copy_select(queryset, columns: list, dialect: CsvDialect) -> tuple[str, tuple] | None:
+    """On PostgreSQL, the SELECT that writes the export's cells (see config/csv_copy.py): the rows
+    of `queryset` (its scoping, filters and order untouched) with each column converted and
+    formatted in SQL. None when a column has no SQL twin: the Python writer runs.
+
+    The cells are annotations of the queryset itself rather than a SELECT around it: PostgreSQL
+    then computes them where the rows are read, in its parallel workers, before the sort.
+    """
+    if connections[queryset.db].vendor != "postgresql" or queryset.query.distinct or queryset.query.group_by:
+        return None  # extra select expressions would change what DISTINCT or GROUP BY compare
+    tz_name = timezone.get_current_timezone_name()
+    cells = {}
+    for i, column in enumerate(columns):
+        if column.convert is None:
+            kind = _field_kind(queryset, column.fields[0])
+            twin = (lambda value, kind=kind: (value, kind)) if kind else None
+        else:
+            twin = getattr(column.convert, "sql", None)
+        if twin is None:
+            return None
+        cells[f"csv_cell_{i}"] = Cell(
+            lambda *values, twin=twin: format_sql(*twin(*values), dialect, tz_name), *column.fields
+        )
+    return queryset.annotate(**cells).values_list(*cells).query.sql_with_params()
+
+
+class Cell(Expression):
+    """One CSV cell as an ORM expression: `build` receives the SQL of its fields (joins resolved by
+    Django) and returns the cell's SQL, in which a field may appear several times."""
+
+    output_field = TextField()
+
+    def __init__(self, build, *fields):
+        super().__init__()
+        self.build = build
+        self.sources = [F(field) for field in fields]
+
+    def get_source_expressions(self):
+        return self.sources
+
+    def set_source_expressions(self, exprs):
+        self.sources = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        compiled = [compiler.compile(source) for source in self.sources]
+        # Build with markers, then put each field's SQL and parameters where its marker stands.
+        template = self.build(*(f"\0{i}\0" for i in range(len(compiled))))
+        sql, params = [], []
+        for position, part in enumerate(template.split("\0")):
+            if position % 2:
+                sql.append(compiled[int(part)][0])
+                params.extend(compiled[int(part)][1])
+            else:
+                sql.append(part)
+        return "".join(sql), params
+
+
+class ExportStream:
+    """The export file as bytes: by COPY on PostgreSQL when every column has an SQL twin, by the
+    Python writer otherwise; the same bytes either way. `rows` is the count once it is read."""
+
+    def __init__(self, queryset, columns: list, dialect: CsvDialect):
+        self.header = [c.name for c in columns]
+        self.dialect = dialect
+        self.queryset, self.columns = queryset, columns
+        select = copy_select(queryset, columns, dialect)
+        self.copy = CopyCsv(*select, header=self.header, dialect=dialect, using=queryset.db) if select else None
+        self.python_rows = 0
+
+    @property
+    def rows(self) -> int:
+        return self.copy.rows if self.copy else self.python_rows
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self.copy:
+            yield from self.copy
+            return
+        for line in csv_lines(header=self.header, rows=self._counted(), dialect=self.dialect):
+            yield line.encode("utf-8")
+
+    def _counted(self):
+        for row in export_rows(self.queryset, self.columns):
+            self.python_rows += 1
+            yield row

@@ -1,7 +1,6 @@
 """Writes of the reports app: urgency snapshots (history for the charts) and exports."""
 
 import datetime
-import io
 import logging
 import secrets
 import tempfile
@@ -15,10 +14,10 @@ from django.utils import timezone
 from accounts.enums import AuditAction
 from accounts.services import audit_record
 from cases.models import Case
-from config.csv_export import get_dialect, write_csv
+from config.csv_export import get_dialect
 from config.queues import enqueue
 from reports import columns as cols
-from reports.exports import KINDS, ExportRequest, export_filename, export_rows, querydict_from
+from reports.exports import KINDS, ExportRequest, ExportStream, export_filename, querydict_from
 from reports.models import ExportJob, UrgencySnapshot
 from reports.statistics import SNAPSHOT_FIELDS, urgency_counts_expressions
 
@@ -108,12 +107,11 @@ def export_job_run(*, job_id: int) -> None:
     try:
         request = ExportRequest(user=job.owner, GET=querydict_from(job.params))
         columns = cols.columns_for(kind.columns, pseudonymise=job.pseudonymise)
-        rows = export_rows(kind.build(request), columns)
+        stream = ExportStream(kind.build(request), columns, get_dialect(job.dialect))
         with tempfile.TemporaryFile("w+b") as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-            count = write_csv(text, header=[c.name for c in columns], rows=rows, dialect=get_dialect(job.dialect))
-            text.flush()
-            text.detach()  # keep the binary file open for the upload below
+            for chunk in stream:
+                raw.write(chunk)
+            count = stream.rows
             raw.seek(0)
             filename = export_filename(kind, pseudonymise=job.pseudonymise)
             stored_name = default_storage.save(f"exports/{secrets.token_hex(16)}/{filename}", File(raw))

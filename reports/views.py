@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import member_required
 from attempts.models import Attempt
-from config.csv_export import csv_response, dialect_from_request
+from config.csv_export import csv_bytes_response, dialect_from_request
 from litigation.models import DefenderReferral, LitigationAction
 from reports import chart_builders, columns, selectors, services
-from reports.exports import KINDS, ExportFilterError, export_filename, export_rows, filter_params
+from reports.exports import KINDS, ExportFilterError, ExportStream, export_filename, filter_params
 from reports.filters import AttemptExportFilter, AttemptPeriodFilter, LitigationExportFilter, ReferralExportFilter
 from reports.models import ExportJob
 
@@ -68,11 +68,8 @@ def export(request, kind_key: str):
         pseudonymise=pseudonymise,
     )
     selected = columns.columns_for(kind.columns, pseudonymise=pseudonymise)
-    return csv_response(
-        filename=export_filename(kind, pseudonymise=pseudonymise),
-        header=[c.name for c in selected],
-        rows=export_rows(queryset, selected),
-        dialect=dialect,
+    return csv_bytes_response(
+        filename=export_filename(kind, pseudonymise=pseudonymise), content=ExportStream(queryset, selected, dialect)
     )
 
 
