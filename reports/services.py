@@ -3,11 +3,10 @@
 import datetime
 import logging
 import secrets
-import tempfile
 
 from django.conf import settings
-from django.core.files import File
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -108,13 +107,17 @@ def export_job_run(*, job_id: int) -> None:
         request = ExportRequest(user=job.owner, GET=querydict_from(job.params))
         columns = cols.columns_for(kind.columns, pseudonymise=job.pseudonymise)
         stream = ExportStream(kind.build(request), columns, get_dialect(job.dialect))
-        with tempfile.TemporaryFile("w+b") as raw:
+        filename = export_filename(kind, pseudonymise=job.pseudonymise)
+        # Written like an upload: a local storage moves this temporary file into place instead of
+        # copying it (hundreds of megabytes for a national export); S3 reads it as any file.
+        with TemporaryUploadedFile(filename, "text/csv", 0, "utf-8") as raw:
             for chunk in stream:
                 raw.write(chunk)
             count = stream.rows
+            raw.flush()
+            raw.size = raw.tell()
             raw.seek(0)
-            filename = export_filename(kind, pseudonymise=job.pseudonymise)
-            stored_name = default_storage.save(f"exports/{secrets.token_hex(16)}/{filename}", File(raw))
+            stored_name = default_storage.save(f"exports/{secrets.token_hex(16)}/{filename}", raw)
         with transaction.atomic():
             now = timezone.now()
             ExportJob.objects.filter(pk=job.pk).update(
