@@ -56,9 +56,15 @@ def check_files(*, files: Sequence) -> list[CheckedFile]:
 
 
 def case_refresh_attempt_counters(*, case_id: int) -> None:
-    """Case.attempt_count / last_attempt_at: recomputed from the rows, never incremented blindly."""
+    """Case.attempt_count / last_attempt_at: recomputed from the rows, never incremented blindly.
+
+    `updated_at` moves too (update() skips auto_now): an attempt logged today with an earlier moment
+    still changes the case after litigation's last readiness check, which must then run again.
+    """
     totals = Attempt.objects.filter(case_id=case_id).aggregate(n=Count("id"), last=Max("moment"))
-    Case.objects.filter(pk=case_id).update(attempt_count=totals["n"], last_attempt_at=totals["last"])
+    Case.objects.filter(pk=case_id).update(
+        attempt_count=totals["n"], last_attempt_at=totals["last"], updated_at=timezone.now()
+    )
 
 
 def _audit_actor(*, user: User | None, link: SelfReportLink | None) -> dict:

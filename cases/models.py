@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Team
@@ -129,6 +130,25 @@ class Person(models.Model):
         return f"{self.last_name.upper()} {self.first_name}".strip()
 
 
+def readiness_check_if_unchanged():
+    """`readiness_checked_at` when neither the case (`updated_at`) nor its attempts (`last_attempt_at`)
+    changed after that check, else NULL: litigation's freshness rule is then one range condition
+    on this expression, which the index `case_readiness_check` serves (see litigation.selectors).
+
+    Not a partial index on purpose: PostgreSQL keeps statistics for the expression of a full index
+    only, and without them it expects a third of the cases to be stale and walks them all.
+    Coalesce, not Greatest alone: SQLite's max() is NULL when any argument is.
+    """
+    return models.Case(
+        models.When(
+            readiness_checked_at__gte=Greatest("updated_at", Coalesce("last_attempt_at", "updated_at")),
+            then=F("readiness_checked_at"),
+        ),
+        default=None,
+        output_field=models.DateTimeField(),
+    )
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one scoping rule for personal data.
@@ -180,6 +200,9 @@ class Case(models.Model):
     urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.NONE, editable=False)
     readiness = models.CharField(max_length=30, choices=Readiness.choices, default=Readiness.NOT_YET, editable=False)
     readiness_since = models.DateField(null=True, blank=True, editable=False)
+    # When litigation last evaluated the readiness (changed or not): the queues page re-evaluates a
+    # case whose check is older than today, than `updated_at` or than `last_attempt_at`.
+    readiness_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_attempt_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempt_count = models.PositiveIntegerField(default=0, editable=False)
 
@@ -213,6 +236,7 @@ class Case(models.Model):
                 name="case_list_order",
                 condition=Q(deleted_at__isnull=True),
             ),
+            models.Index(readiness_check_if_unchanged(), name="case_readiness_check"),
         ]
 
     def __str__(self):

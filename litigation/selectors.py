@@ -3,13 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.enums import Readiness
-from cases.models import Case
+from cases.models import Case, readiness_check_if_unchanged
 from litigation.enums import ORDERING_OUTCOMES, ActionOutcome, ReferralOutcome
 from litigation.models import DefenderReferral, GeneratedDocument, LitigationAction, ReadinessEvaluation
 
@@ -39,20 +39,19 @@ def documents_for_user(user):
 
 
 def stale_case_ids(user, *, now: datetime.datetime | None = None, limit: int = STALE_REFRESH_LIMIT) -> list[int]:
-    """Visible open cases whose stored evaluation may be out of date (see services' freshness rule)."""
+    """Visible open cases whose stored evaluation may be out of date (see services' freshness rule):
+    never checked, checked before today, or changed (the case or its attempts) after the check.
+
+    One range condition on an indexed expression of the case row (cases.models): the stale cases
+    are found without reading the fresh ones.
+    """
     now = now or timezone.now()
     start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    # One join on the latest evaluation (unique per case), not a correlated subquery per condition.
     return list(
         visible_cases(user)
         .open()
-        .annotate(latest=FilteredRelation("readiness_evaluations", condition=Q(readiness_evaluations__is_latest=True)))
-        .filter(
-            Q(latest__checked_at__isnull=True)
-            | Q(latest__checked_at__lt=start_of_day)
-            | Q(latest__checked_at__lt=F("updated_at"))
-            | Q(latest__checked_at__lt=F("last_attempt_at"))
-        )
+        .alias(checked=readiness_check_if_unchanged())
+        .filter(Q(checked__isnull=True) | Q(checked__lt=start_of_day))
         .order_by("urgency", "pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -84,14 +83,20 @@ def litigation_queues(
     still starts from the visible cases), `only` keeps one queue: the dashboard links here.
     """
     today = today or timezone.localdate()
-    cases = visible_cases(user).open().select_related(*CASE_RELATED).order_by("urgency", "next_deadline_date", "pk")
+    # Only what the rows show (the team and the assignee are not on the page).
+    cases = (
+        visible_cases(user)
+        .open()
+        .select_related("person", "prefecture")
+        .order_by("urgency", "next_deadline_date", "pk")
+    )
     engaged = LitigationAction.objects.filter(_engaged_action()).values("case_id")
     pending_referral = DefenderReferral.objects.filter(sent_on__isnull=False, outcome=ReferralOutcome.PENDING).values(
         "case_id"
     )
     actions = (
         actions_for_user(user)
-        .select_related("case__person", "case__prefecture", "case__team")
+        .select_related("case__person", "case__prefecture")
         .order_by("case__urgency", "execution_due_on", "filed_on", "pk")
     )
     if team_id is not None:

@@ -5,8 +5,10 @@ Freshness rule for the stored readiness (attempts sits below litigation and cann
   differs from the stored one, enqueues `recompute_case_flags` to store it;
 - litigation's own writes (policy, actions, referrals) enqueue `recompute_case_flags` (or the
   organisation's recompute for a policy change);
-- the queues page first re-evaluates, set-based, the visible cases whose latest evaluation is older
-  than today, than the case's `updated_at` or than its `last_attempt_at` (selectors.stale_case_ids);
+- the queues page first re-evaluates, set-based, the visible cases whose last check is older than
+  today, than the case's `updated_at` or than its `last_attempt_at` (selectors.stale_case_ids). The
+  check time is `Case.readiness_checked_at`, which `readiness_store` moves for every result it
+  stores, changed or not, so the rule is one indexed condition on the case table (no join);
 - the nightly `recompute_flags` re-evaluates every case.
 """
 
@@ -52,9 +54,12 @@ class StaleVersionError(Exception):
 
 @transaction.atomic
 def readiness_store(results: dict[int, Evaluation], *, now: datetime.datetime | None = None) -> int:
-    """Store evaluations: Case.readiness/readiness_since plus a ReadinessEvaluation per change.
+    """Store evaluations: Case.readiness/readiness_since/readiness_checked_at plus a
+    ReadinessEvaluation per change.
 
-    Set-based: five statements whatever the number of results. Returns how many results changed.
+    `now` is when the evaluation read its inputs (callers pass the time taken before evaluating),
+    so a change written while it ran is newer than the check and leaves the case stale.
+    Set-based: six statements whatever the number of results. Returns how many results changed.
     """
     now = now or timezone.now()
     latest = {
@@ -89,6 +94,9 @@ def readiness_store(results: dict[int, Evaluation], *, now: datetime.datetime | 
     if replaced:
         ReadinessEvaluation.objects.filter(id__in=replaced).update(is_latest=False)
     ReadinessEvaluation.objects.bulk_create(new_rows, batch_size=2000)
+    # update() and bulk_update() leave `updated_at` alone: storing a check must not make the case
+    # look changed after it (it would be stale again at once).
+    Case.objects.filter(pk__in=list(results)).update(readiness_checked_at=now)
     stored = Case.objects.filter(pk__in=list(results)).values_list("pk", "readiness", "readiness_since")
     to_update = []
     for pk, readiness, since in stored:
@@ -100,7 +108,8 @@ def readiness_store(results: dict[int, Evaluation], *, now: datetime.datetime | 
 
 
 def readiness_refresh_many(case_ids, *, today: datetime.date | None = None) -> int:
-    return readiness_store(readiness_evaluate_many(list(case_ids), today=today))
+    started = timezone.now()
+    return readiness_store(readiness_evaluate_many(list(case_ids), today=today), now=started)
 
 
 def readiness_refresh_organisation(organisation_id: int, *, chunk_size: int = 5000) -> int:
@@ -134,10 +143,11 @@ def flags_recompute_all(*, today: datetime.date | None = None, chunk_size: int =
 
 def case_readiness_refresh(case_id: int) -> Evaluation | None:
     """Re-evaluate one case now and store the result. None when the case no longer exists."""
+    started = timezone.now()
     results = readiness_evaluate_many([case_id])
     if case_id not in results:
         return None
-    readiness_store(results)
+    readiness_store(results, now=started)
     return results[case_id]
 
 

@@ -168,14 +168,17 @@ def _write_chunk(batch, user, chunk, person_by_line: dict, case_by_key: dict, no
 
 
 def refresh_case_counters(case_ids) -> None:
-    """Case.attempt_count / last_attempt_at from the rows, like `attempts.services.case_refresh_attempt_counters`,
+    """Case.attempt_count / last_attempt_at from the rows, like `attempts.services.case_refresh_attempt_counters`
+    (`updated_at` too: imported attempts are older than the readiness check they invalidate),
     but set-based: one UPDATE with subqueries per thousand imported cases."""
     ids = sorted(case_ids)
     of_case = Attempt.objects.filter(case_id=OuterRef("pk")).order_by().values("case_id")
+    now = timezone.now()
     for start in range(0, len(ids), CHUNK):
         Case.objects.filter(pk__in=ids[start : start + CHUNK]).update(
             attempt_count=Coalesce(Subquery(of_case.annotate(n=Count("id")).values("n")), 0),
             last_attempt_at=Subquery(of_case.annotate(last=Max("moment")).values("last")),
+            updated_at=now,
         )
 
 

@@ -1,3 +1,5 @@
+import functools
+
 from django import template
 from django.utils import timezone
 
@@ -38,3 +40,22 @@ def days_from_today(day):
 def nationality_label(code):
     """{{ person.nationality|nationality_label }}: "Sénégal" for SN."""
     return nationality_label_for(code)
+
+
+@functools.cache
+def _choice_labels(field) -> dict:
+    # The labels stay lazy: each request still renders them in its own language.
+    return dict(field.flatchoices)
+
+
+@register.filter
+def choice_label(obj, field_name):
+    """{{ case|choice_label:"procedure" }}: what `case.get_procedure_display` shows, for long lists.
+
+    Django's get_FOO_display rebuilds a hashable copy of the field's choices on every call, which
+    hashes, so translates, every lazy label: on the litigation queues (some 700 calls per page) that
+    was a third of the rendering time. Here the value -> label map is built once per field.
+    """
+    field = obj._meta.get_field(field_name)
+    value = getattr(obj, field.attname)
+    return _choice_labels(field).get(value, value)
