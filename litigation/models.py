@@ -136,9 +136,10 @@ class ReadinessPolicy(models.Model):
 class ReadinessEvaluation(models.Model):
     """One evaluation result, with the policy version it used.
 
-    A new row is written only when the result changes (status, conditions or policy); otherwise the
-    latest row's `checked_at` moves on. So the table is the history of what changed and when,
-    without one row per case per night.
+    A new row is written only when the result changes (status, conditions or policy). So the table
+    is the history of what changed and when, without one row per case per night. When the result
+    was last confirmed, changed or not, is on the case (`Case.readiness_checked_at`): the queues
+    page tests it without a join, and the nightly run writes one row per case there, not here too.
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="readiness_evaluations")
@@ -148,7 +149,6 @@ class ReadinessEvaluation(models.Model):
     conditions = models.JSONField(default=list)
     fingerprint = models.CharField(max_length=64)
     evaluated_at = models.DateTimeField(default=timezone.now)
-    checked_at = models.DateTimeField(default=timezone.now)
     is_latest = models.BooleanField(default=True)
 
     class Meta:

@@ -54,12 +54,12 @@ class StaleVersionError(Exception):
 
 @transaction.atomic
 def readiness_store(results: dict[int, Evaluation], *, now: datetime.datetime | None = None) -> int:
-    """Store evaluations: Case.readiness/readiness_since/readiness_checked_at plus a
-    ReadinessEvaluation per change.
+    """Store evaluations: Case.readiness/readiness_since, Case.readiness_checked_at for every result
+    (changed or not), and a ReadinessEvaluation per change.
 
     `now` is when the evaluation read its inputs (callers pass the time taken before evaluating),
     so a change written while it ran is newer than the check and leaves the case stale.
-    Set-based: six statements whatever the number of results. Returns how many results changed.
+    Set-based: at most six statements whatever the number of results. Returns how many changed.
     """
     now = now or timezone.now()
     latest = {
@@ -68,12 +68,11 @@ def readiness_store(results: dict[int, Evaluation], *, now: datetime.datetime | 
         .order_by()
         .values("id", "case_id", "fingerprint")
     }
-    unchanged, replaced, new_rows = [], [], []
+    replaced, new_rows = [], []
     for case_id, result in results.items():
         previous = latest.get(case_id)
         fingerprint = result.fingerprint
         if previous and previous["fingerprint"] == fingerprint:
-            unchanged.append(previous["id"])
             continue
         if previous:
             replaced.append(previous["id"])
@@ -86,11 +85,8 @@ def readiness_store(results: dict[int, Evaluation], *, now: datetime.datetime | 
                 conditions=result.conditions_json(),
                 fingerprint=fingerprint,
                 evaluated_at=now,
-                checked_at=now,
             )
         )
-    if unchanged:
-        ReadinessEvaluation.objects.filter(id__in=unchanged).update(checked_at=now)
     if replaced:
         ReadinessEvaluation.objects.filter(id__in=replaced).update(is_latest=False)
     ReadinessEvaluation.objects.bulk_create(new_rows, batch_size=2000)

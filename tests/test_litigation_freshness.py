@@ -3,10 +3,8 @@ readiness check is older than today, than a change of the case or than an attemp
 a fresh case is listed from its stored flag without being evaluated again."""
 
 import datetime
-import importlib
 
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -107,7 +105,6 @@ def test_storing_an_unchanged_result_moves_the_check_but_not_the_case_change_tim
     assert ReadinessEvaluation.objects.filter(case=case).count() == 1  # unchanged: no history row
     assert second.readiness_checked_at > first.readiness_checked_at
     assert second.updated_at == first.updated_at < second.readiness_checked_at
-    assert ReadinessEvaluation.objects.get(case=case).checked_at == second.readiness_checked_at
 
 
 def _start_of_today() -> datetime.datetime:
@@ -159,16 +156,3 @@ def test_the_rule_decides_which_cases_are_stale(team, coordinator, change, stale
         case "in the bin":
             _set(case, deleted_at=timezone.now(), readiness_checked_at=None)
     assert (case.pk in stale_case_ids(coordinator)) is stale
-
-
-def test_the_upgrade_copies_each_cases_last_check_from_its_latest_evaluation(team):
-    checked, never = CaseFactory(team=team), CaseFactory(team=team)
-    readiness_refresh_many([checked.pk])
-    evaluation = ReadinessEvaluation.objects.get(case=checked)
-    Case.objects.update(readiness_checked_at=None)
-    migration = importlib.import_module("litigation.migrations.0004_backfill_case_readiness_checked_at")
-
-    migration.backfill(apps, None)
-
-    assert _checked_at(checked) == evaluation.checked_at
-    assert _checked_at(never) is None

@@ -54,7 +54,7 @@ def choice_label(obj, field_name):
 
     Django's get_FOO_display rebuilds a hashable copy of the field's choices on every call, which
     hashes, so translates, every lazy label: on the litigation queues (some 700 calls per page) that
-    was a third of the rendering time. Here the value -> label map is built once per field.
+    took about 40 % of the rendering. Here the value -> label map is built once per field.
     """
     field = obj._meta.get_field(field_name)
     value = getattr(obj, field.attname)

@@ -1,5 +1,6 @@
-"""Case.readiness_checked_at (cases 0007) from each case's latest evaluation: without it every case
-would look stale and the first queues page after the upgrade would re-evaluate them in batches."""
+"""Case.readiness_checked_at (cases 0007) from each case's latest evaluation, whose `checked_at`
+0005 then removes (the case holds the last check from now on). Without it every case would look
+stale and the first queues pages after the upgrade would re-evaluate them in batches."""
 
 from django.db import migrations
 from django.db.models import OuterRef, Subquery
