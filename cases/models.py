@@ -238,6 +238,18 @@ class Case(models.Model):
                 condition=Q(deleted_at__isnull=True),
             ),
             models.Index(readiness_check_if_unchanged(), name="case_readiness_check"),
+            # The dashboard's short lists, in their order: the first ten are read, not sorted out
+            # of tens of thousands (reports.selectors.stale_cases and litigation_queue).
+            models.Index(
+                fields=["urgency", "last_attempt_at", "id"],
+                name="case_stale_order",
+                condition=Q(deleted_at__isnull=True, status="attempting"),
+            ),
+            models.Index(
+                fields=["urgency", "readiness_since", "id"],
+                name="case_action_order",
+                condition=Q(deleted_at__isnull=True) & ~Q(readiness="not_yet"),
+            ),
         ]
 
     def __str__(self):

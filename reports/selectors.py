@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -172,26 +172,34 @@ class LoadRow:
 
 
 def caseworker_load(user) -> list[LoadRow]:
-    """Open and urgent cases per assignee and team (one query). Coordinators only see this."""
+    """Open and urgent cases per assignee and team (one query). Coordinators only see this.
+
+    Grouped by the two ids only (the names come along as Max(), the same within a group): with
+    the names in the GROUP BY, PostgreSQL misjudged the number of groups and sorted every open
+    case of the organisation on disk (200 ms at 100,000 people, against 50 ms by hashing ids).
+    """
     rows = (
         Case.objects.visible_to(user)
         .open()
         .filter(assignee__isnull=False)
-        .values("team_id", "team__name", "assignee_id", "assignee__first_name", "assignee__last_name")
+        .values("team_id", "assignee_id")
         .annotate(
+            team_name=Max("team__name"),
+            first_name=Max("assignee__first_name"),
+            last_name=Max("assignee__last_name"),
             open_count=Count("pk"),
             expired_count=Count("pk", filter=Q(urgency=Urgency.EXPIRED)),
             d7_count=Count("pk", filter=Q(urgency=Urgency.D7)),
         )
-        .order_by("team__name", "team_id", "-expired_count", "-d7_count", "assignee__last_name", "assignee_id")
+        .order_by("team_name", "team_id", "-expired_count", "-d7_count", "last_name", "assignee_id")
     )
     result = []
     for r in rows:
         params = {"scope": SCOPE_TEAMS, "team": r["team_id"], "assignee": r["assignee_id"]}
-        name = f"{r['assignee__first_name']} {r['assignee__last_name']}".strip()
+        name = f"{r['first_name']} {r['last_name']}".strip()
         result.append(
             LoadRow(
-                team=r["team__name"],
+                team=r["team_name"],
                 assignee=name,
                 open=Cell(r["open_count"], case_list_url(params)),
                 expired=Cell(r["expired_count"], case_list_url({**params, "urgency": Urgency.EXPIRED.value})),
