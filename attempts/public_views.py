@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -45,6 +46,9 @@ def _unavailable(request, *, reason, language, status):
     return _render(request, "attempts/public/unavailable.html", {"reason": reason}, language=language, status=status)
 
 
+# Not one transaction: the evidence is checked and written before the service's own short
+# transaction (attempts.services.self_report_submit), not while holding SQLite's write lock.
+@transaction.non_atomic_requests
 @login_not_required
 @limit_evidence_uploads
 def report(request, token):

@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,7 +36,17 @@ class StaleAttemptError(ValidationError):
     """Someone corrected the attempt since the form was opened."""
 
 
-def check_files(*, files: Sequence) -> list[CheckedFile]:
+@dataclass(frozen=True)
+class StoredFile:
+    """Evidence checked and written to storage whose row is not inserted yet."""
+
+    checked: CheckedFile
+    file: str
+    thumbnail: str
+    received_at: datetime.datetime
+
+
+def check_files(*, files: Sequence) -> list[CheckedFile | StoredFile]:
     """Validate every file first: one bad file refuses the whole submission (nothing stored)."""
     if len(files) > settings.EVIDENCE_MAX_FILES:
         raise ValidationError(
@@ -43,7 +54,7 @@ def check_files(*, files: Sequence) -> list[CheckedFile]:
         )
     checked, errors = [], []
     for upload in files:
-        if isinstance(upload, CheckedFile):
+        if isinstance(upload, CheckedFile | StoredFile):  # checked already
             checked.append(upload)
             continue
         try:
@@ -78,7 +89,6 @@ def _organisation_of(case: Case):
     return case.team.organisation
 
 
-@transaction.atomic
 def attempt_record(
     *,
     case: Case,
@@ -98,27 +108,43 @@ def attempt_record(
     files: Sequence = (),
     request=None,
 ) -> Attempt:
+    """One attempt and its evidence. The slow part (checks, hashes, thumbnails, files written)
+    comes first, outside any transaction of ours; only the rows are then written in one
+    transaction, so SQLite's single write lock is held for milliseconds, not for image decoding."""
     checked = check_files(files=files)
     now = timezone.now()
     moment = moment or now
     if moment > now + datetime.timedelta(minutes=5):
         raise ValidationError({"moment": _("Une tentative ne peut pas être dans le futur.")})
-    attempt = Attempt.objects.create(
-        case=case,
-        moment=moment,
-        channel=channel,
-        outcome=outcome,
-        url=url,
-        message=message,
-        note=note,
-        recorded_by=recorded_by,
-        recorded_via=recorded_via,
-        self_report_link=self_report_link,
-        acknowledgement_number=acknowledgement_number,
-        acknowledgement_date=acknowledgement_date,
-        reply=reply,
-        reply_date=reply_date,
-    )
+    stored = evidence_files_store(files=checked)
+    try:
+        return _attempt_insert(
+            case=case,
+            moment=moment,
+            channel=channel,
+            outcome=outcome,
+            url=url,
+            message=message,
+            note=note,
+            recorded_by=recorded_by,
+            recorded_via=recorded_via,
+            self_report_link=self_report_link,
+            acknowledgement_number=acknowledgement_number,
+            acknowledgement_date=acknowledgement_date,
+            reply=reply,
+            reply_date=reply_date,
+            stored=stored,
+            request=request,
+        )
+    except BaseException:
+        evidence_files_discard(stored=[item for item, given in zip(stored, checked, strict=True) if item is not given])
+        raise
+
+
+@transaction.atomic
+def _attempt_insert(*, case: Case, stored: list[StoredFile], request, **fields) -> Attempt:
+    attempt = Attempt.objects.create(case=case, **fields)
+    recorded_by, self_report_link = fields["recorded_by"], fields["self_report_link"]
     actor = _audit_actor(user=recorded_by, link=self_report_link)
     audit_record(
         action=AuditAction.ATTEMPT_CREATE,
@@ -130,24 +156,55 @@ def attempt_record(
         details={
             **actor.get("details", {}),
             "moment": attempt.moment.isoformat(),
-            "channel": channel,
-            "outcome": outcome,
-            "recorded_via": recorded_via,
+            "channel": fields["channel"],
+            "outcome": fields["outcome"],
+            "recorded_via": fields["recorded_via"],
             "self_report_link_id": self_report_link.pk if self_report_link else None,
-            "files": len(checked),
+            "files": len(stored),
         },
     )
-    for item in checked:
+    for item in stored:
         evidence_add(
             attempt=attempt,
             file=item,
             uploaded_by=recorded_by,
-            uploaded_via=recorded_via,
+            uploaded_via=fields["recorded_via"],
             self_report_link=self_report_link,
             request=request,
         )
     case_refresh_attempt_counters(case_id=case.pk)
     return attempt
+
+
+def evidence_files_store(*, files: Sequence) -> list[StoredFile]:
+    """Check (unless already checked), thumbnail and write each file: the work done before the
+    transaction that inserts the rows. On failure, nothing written here is left behind.
+    A StoredFile given is passed through as it is."""
+    stored: list[StoredFile] = []
+    written: list[str] = []
+    try:
+        for item in check_files(files=files):
+            if isinstance(item, StoredFile):
+                stored.append(item)
+                continue
+            received_at = timezone.now()
+            thumbnail = make_thumbnail(item)
+            name = _store(f"evidence/{received_at:%Y/%m}/{item.sha256}.{item.extension}", item.data, written)
+            thumb = _store(f"thumbnails/{received_at:%Y/%m}/{item.sha256}.jpg", thumbnail, written) if thumbnail else ""
+            stored.append(StoredFile(checked=item, file=name, thumbnail=thumb, received_at=received_at))
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    return stored
+
+
+def evidence_files_discard(*, stored: Sequence[StoredFile]) -> None:
+    """The files of evidence whose rows were not written (their transaction failed)."""
+    for item in stored:
+        for name in (item.file, item.thumbnail):
+            if name:
+                default_storage.delete(name)
 
 
 def _store(name: str, data: bytes, written: list[str]) -> str:
@@ -156,7 +213,6 @@ def _store(name: str, data: bytes, written: list[str]) -> str:
     return stored
 
 
-@transaction.atomic
 def evidence_add(
     *,
     attempt: Attempt,
@@ -166,31 +222,50 @@ def evidence_add(
     self_report_link: SelfReportLink | None = None,
     request=None,
 ) -> Evidence:
-    """Store one file, byte for byte, with its hash and the server's receipt time."""
-    checked = file if isinstance(file, CheckedFile) else check_files(files=[file])[0]
-    received_at = timezone.now()
-    thumbnail = make_thumbnail(checked)
-    written: list[str] = []
+    """Store one file, byte for byte, with its hash and the server's receipt time.
+
+    `file` is an upload, a CheckedFile or a StoredFile (already written, see
+    evidence_files_store). Files are written before the transaction that inserts the row."""
+    (stored,) = evidence_files_store(files=[file])
     try:
-        stored = _store(f"evidence/{received_at:%Y/%m}/{checked.sha256}.{checked.extension}", checked.data, written)
-        thumb = _store(f"thumbnails/{received_at:%Y/%m}/{checked.sha256}.jpg", thumbnail, written) if thumbnail else ""
-        evidence = Evidence.objects.create(
+        return _evidence_insert(
             attempt=attempt,
-            file=stored,
-            thumbnail=thumb,
-            sha256=checked.sha256,
-            size=checked.size,
-            content_type=checked.content_type,
-            original_name=checked.original_name,
-            received_at=received_at,
+            stored=stored,
             uploaded_by=uploaded_by,
             uploaded_via=uploaded_via,
+            self_report_link=self_report_link,
+            request=request,
         )
-        Attempt.objects.filter(pk=attempt.pk).update(evidence_count=attempt.evidence.present().count())
-    except Exception:
-        for name in written:
-            default_storage.delete(name)
+    except BaseException:
+        if stored is not file:
+            evidence_files_discard(stored=[stored])
         raise
+
+
+@transaction.atomic
+def _evidence_insert(
+    *,
+    attempt: Attempt,
+    stored: StoredFile,
+    uploaded_by: User | None,
+    uploaded_via: str,
+    self_report_link: SelfReportLink | None,
+    request,
+) -> Evidence:
+    checked = stored.checked
+    evidence = Evidence.objects.create(
+        attempt=attempt,
+        file=stored.file,
+        thumbnail=stored.thumbnail,
+        sha256=checked.sha256,
+        size=checked.size,
+        content_type=checked.content_type,
+        original_name=checked.original_name,
+        received_at=stored.received_at,
+        uploaded_by=uploaded_by,
+        uploaded_via=uploaded_via,
+    )
+    Attempt.objects.filter(pk=attempt.pk).update(evidence_count=attempt.evidence.present().count())
     attempt.refresh_from_db(fields=["evidence_count"])
     actor = _audit_actor(user=uploaded_by, link=self_report_link)
     audit_record(
@@ -207,7 +282,7 @@ def evidence_add(
             "size": evidence.size,
             "content_type": evidence.content_type,
             "original_name": evidence.original_name,
-            "received_at": received_at.isoformat(),
+            "received_at": stored.received_at.isoformat(),
         },
     )
     return evidence
@@ -364,9 +439,21 @@ def self_report_link_revoke(*, link: SelfReportLink, revoked_by: User, request=N
     return link
 
 
-@transaction.atomic
 def self_report_submit(*, link: SelfReportLink, files: Sequence = (), request=None) -> Attempt:
-    """The person says "I tried now: no slot". The server's receipt time is the moment."""
+    """The person says "I tried now: no slot". The server's receipt time is the moment.
+
+    Files are checked and written first (see attempt_record), then the link is locked and the
+    rows written in one short transaction."""
+    stored = evidence_files_store(files=files)
+    try:
+        return _self_report_insert(link=link, stored=stored, request=request)
+    except BaseException:
+        evidence_files_discard(stored=[item for item, given in zip(stored, files, strict=True) if item is not given])
+        raise
+
+
+@transaction.atomic
+def _self_report_insert(*, link: SelfReportLink, stored: list[StoredFile], request) -> Attempt:
     link = SelfReportLink.objects.select_for_update().select_related("case__prefecture", "case__team").get(pk=link.pk)
     if not link.is_active:
         raise PermissionDenied
@@ -379,7 +466,7 @@ def self_report_submit(*, link: SelfReportLink, files: Sequence = (), request=No
         message=MESSAGE_NO_SLOT,
         recorded_via=RecordedVia.SELF_REPORT,
         self_report_link=link,
-        files=files,
+        files=stored,
         request=request,
     )
     SelfReportLink.objects.filter(pk=link.pk).update(last_used_at=attempt.moment, use_count=link.use_count + 1)

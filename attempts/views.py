@@ -6,6 +6,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,6 +41,9 @@ def _add_errors(form, error: ValidationError):
         form.add_error("files" if "files" in form.fields else None, error.messages)
 
 
+# Not one transaction: the evidence is checked, hashed, thumbnailed and written before the
+# service's own transaction (attempts.services.attempt_record), which only inserts the rows.
+@transaction.non_atomic_requests
 @limit_evidence_uploads
 @member_required
 @require_POST

@@ -255,6 +255,14 @@ def main(argv=None):
     for action, values in stats.items():
         result[f"{action}_p95_ms"] = round(percentile(values, 0.95) * 1000, 1)
         result[f"{action}_count"] = len(values)
+        result[f"{action}_ms"] = {  # the distribution, to see which action makes the tail
+            label: round(percentile(values, fraction) * 1000, 1)
+            for label, fraction in (("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))
+        }
+    if os.environ.get("BENCH_LOCKTRACE"):
+        from bench import locktrace
+
+        result["sqlite_lock"] = locktrace.summary(os.environ["BENCH_LOCKTRACE"])
     emit(result)
 
 

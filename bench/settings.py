@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, DATABASES, LOGGING
+from config.settings.base import BASE_DIR, DATABASES, LOGGING, SQLITE
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY") or "bench-only-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789"
@@ -33,12 +33,16 @@ if os.environ.get("BENCH_SQLITE"):
     DATABASES["default"] = {  # the embedded default's options (config/settings/base.py), on the benchmark's file
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ["BENCH_SQLITE"],
-        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20},
+        **SQLITE,
         "ATOMIC_REQUESTS": True,
     }
 else:
     DATABASES["default"]["NAME"] = os.environ.get("BENCH_DB", "benchdata")
 # Jobs run inline (no worker in the benchmark): what a request enqueues is paid where it is measured.
 REDIS_URL = ""
+if os.environ.get("BENCH_LOCKTRACE"):  # where each transaction waited for / held SQLite's write lock
+    from bench import locktrace
+
+    locktrace.install(os.environ["BENCH_LOCKTRACE"])
 LOGGING["root"]["level"] = "WARNING"
 _ = BASE_DIR

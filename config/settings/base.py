@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "config.sqlite.ReadRequestsOutsideTransaction",  # last: on SQLite only, page views take no write lock
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,12 +117,25 @@ def _database_from_env():
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
         }
-    return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": env("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-        # A writer waits up to 20 s for the lock (default 5 s): simultaneous logins hold it while hashing.
-        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20},
-    }
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": env("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")), **SQLITE}
+
+
+# The embedded SQLite database (also bench/settings.py); config/sqlite.py explains the locking.
+# - WAL: readers never wait for the writer, nor the writer for readers.
+# - synchronous=FULL, said on purpose: in WAL mode NORMAL skips the fsync of each commit, and "a
+#   transaction committed in WAL mode with synchronous=NORMAL might roll back following a power loss
+#   or system crash" (https://www.sqlite.org/pragma.html#pragma_synchronous). A logged attempt is
+#   evidence for a court: once the caseworker sees "enregistrée", it must survive a power cut.
+# - IMMEDIATE: a transaction takes the write lock when it begins, so two writers never both read,
+#   then fail to upgrade ("database is locked" at once, without waiting: https://sqlite.org/lang_transaction.html).
+# - timeout: a writer waits up to 20 s for the lock (default 5 s) instead of failing.
+SQLITE = {
+    "OPTIONS": {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    },
+}
 
 
 DATABASES = {"default": _database_from_env()}
