@@ -13,6 +13,7 @@ Prints one JSON line: requests, errors, requests per second, median/p95 latency 
 import argparse
 import http.client
 import io
+import json
 import os
 import random
 import re
@@ -128,6 +129,7 @@ class Caseworker(threading.Thread):
         elapsed = time.perf_counter() - started
         with self.lock:
             self.stats.setdefault(action, []).append(elapsed)
+            self.stats.setdefault("timeline", []).append((action, round(started, 3), round(elapsed, 4)))
             if not ok:
                 self.stats.setdefault("errors", []).append(f"{action}: {detail}")
 
@@ -238,6 +240,10 @@ def main(argv=None):
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
     errors = stats.pop("errors", [])
+    timeline = stats.pop("timeline", [])
+    if os.environ.get("BENCH_LOAD_SAMPLES"):  # every request: action, start (perf_counter), seconds
+        with open(os.environ["BENCH_LOAD_SAMPLES"], "w") as out:
+            json.dump(timeline, out)
     samples = [s for action in ("list", "case", "log_attempt") for s in stats.get(action, [])]
     total = sum(len(v) for v in stats.values())
     result = {

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, DATABASES, LOGGING, SQLITE
+from config.settings.base import BASE_DIR, DATABASES, LOGGING, SQLITE_OPTIONS
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY") or "bench-only-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789"
@@ -33,7 +33,7 @@ if os.environ.get("BENCH_SQLITE"):
     DATABASES["default"] = {  # the embedded default's options (config/settings/base.py), on the benchmark's file
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ["BENCH_SQLITE"],
-        **SQLITE,
+        "OPTIONS": dict(SQLITE_OPTIONS),
         "ATOMIC_REQUESTS": True,
     }
 else:

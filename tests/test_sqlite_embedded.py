@@ -13,6 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
+
+from cases import views
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,3 +81,17 @@ def test_logging_an_attempt_with_a_screenshot_holds_the_lock_only_for_its_rows(p
     assert session == ["BEGIN IMMEDIATE", "UPDATE"]
     assert rows[0] == "BEGIN IMMEDIATE" and rows[1] == "INSERT"  # the attempt row first: no read, no file work before
     assert rows.count("INSERT") == 4  # attempt, its journal line, the evidence, its journal line
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_page_views_keep_their_request_transaction(login_as, caseworker, monkeypatch):
+    seen = []
+    real = views.selectors.cases_for_list
+
+    def spy(user):
+        seen.append(connection.in_atomic_block)
+        return real(user)
+
+    monkeypatch.setattr(views.selectors, "cases_for_list", spy)
+    assert login_as(caseworker).get("/cases/").status_code == 200
+    assert connection.vendor == "postgresql" and seen == [True]
