@@ -11,7 +11,7 @@ The cell rules, each the SQL twin of `format_cell` for one kind of value:
   apostrophe); an empty text is written as NULL so that COPY leaves the cell empty and unquoted,
   like Python's csv module (COPY quotes empty strings to tell them from NULL);
 - booleans: the dialect's words; dates and times: the dialect's formats, times in the project's
-  time zone with the UTC offset computed per value (daylight saving time changes it);
+  time zone (the session's, set for the COPY) with the UTC offset of each value (summer time);
 - decimals: the dialect's decimal separator; integers: as COPY writes them.
 
 Quoting is COPY's CSV quoting (a cell with the delimiter, a double quote, CR or LF), the same
@@ -23,7 +23,8 @@ The BOM and the header line come from csv_export itself.
 
 from collections.abc import Iterator
 
-from django.db import connections
+from django.db import connections, transaction
+from django.utils import timezone
 from psycopg import sql
 
 from config.csv_export import FORMULA_PREFIXES, CsvDialect, csv_lines
@@ -88,7 +89,7 @@ def _to_char_format(strftime_format: str) -> tuple[str, bool]:
     return "".join(out), with_offset
 
 
-def format_sql(expression: str, kind: str, dialect: CsvDialect, tz_name: str) -> str:
+def format_sql(expression: str, kind: str, dialect: CsvDialect) -> str:
     """The SQL of one cell: what format_cell would write for the value of `expression` (of `kind`).
 
     `expression` must carry no parameters (a column of the wrapped query, or SQL built with
@@ -113,16 +114,10 @@ def format_sql(expression: str, kind: str, dialect: CsvDialect, tz_name: str) ->
         pattern, _ = _to_char_format(dialect.date_format)
         return f"to_char({x}, {literal(pattern)})"
     if kind == DATETIME:
+        # In the session's time zone, which CopyCsv sets to the project's for the COPY: to_char
+        # then gives the wall time and its own UTC offset (TZH, TZM: +0100 in winter, +0200 in summer).
         pattern, with_offset = _to_char_format(dialect.datetime_format)
-        local = f"({x} AT TIME ZONE {literal(tz_name)})"
-        if not with_offset:
-            return f"to_char({local}, {literal(pattern)})"
-        # %z: +HHMM of this instant in the time zone (its wall time minus the UTC wall time).
-        offset = f"({local} - ({x} AT TIME ZONE 'UTC'))"
-        return (
-            f"to_char({local}, {literal(pattern)}) || CASE WHEN {offset} < interval '0' "
-            f"THEN '-' || to_char(-{offset}, 'HH24MI') ELSE '+' || to_char({offset}, 'HH24MI') END"
-        )
+        return f"to_char({x}, {literal(pattern + ('TZHTZM' if with_offset else ''))})"
     raise ValueError(f"no SQL format for {kind!r}")
 
 
@@ -142,6 +137,7 @@ class CopyCsv:
 
     def __init__(self, select_sql: str, params, *, header: list[str], dialect: CsvDialect, using: str = "default"):
         self.select_sql, self.params, self.header, self.dialect, self.using = select_sql, params, header, dialect, using
+        self.tz_name = timezone.get_current_timezone_name()
         self.rows = 0
 
     def __iter__(self) -> Iterator[bytes]:
@@ -153,15 +149,22 @@ class CopyCsv:
         # side: COPY takes none), which also turns the query's escaped `%%` into `%` as execute() does.
         statement = f"COPY ({self.select_sql}) TO STDOUT WITH (FORMAT csv, DELIMITER %s)"
         params = [*self.params, self.dialect.delimiter]
-        with connections[self.using].cursor() as wrapper, wrapper.cursor.copy(statement, params) as copy:
-            pending, size = [], 0
-            for row in copy:  # one message per row
-                pending.append(row)
-                size += len(row)
-                if size >= BLOCK_BYTES:
+        connection = connections[self.using]
+        # The project's time zone for this transaction only (set_config(..., true) is SET LOCAL;
+        # parallel workers inherit it): format_sql's to_char reads it. Put back before the end of
+        # the block for a caller's enclosing transaction; an error rolls it back with the savepoint.
+        with transaction.atomic(using=self.using), connection.cursor() as wrapper:
+            wrapper.execute("SELECT set_config('TimeZone', %s, true)", [self.tz_name])
+            with wrapper.cursor.copy(statement, params) as copy:
+                pending, size = [], 0
+                for row in copy:  # one message per row
+                    pending.append(row)
+                    size += len(row)
+                    if size >= BLOCK_BYTES:
+                        self.rows += len(pending)
+                        yield _crlf_row_ends(b"".join(pending))
+                        pending, size = [], 0
+                if pending:
                     self.rows += len(pending)
                     yield _crlf_row_ends(b"".join(pending))
-                    pending, size = [], 0
-            if pending:
-                self.rows += len(pending)
-                yield _crlf_row_ends(b"".join(pending))
+            wrapper.execute("SELECT set_config('TimeZone', %s, true)", [connection.timezone_name])

@@ -74,7 +74,7 @@ def _labels_sql(value: str, labels: dict, *, match: str | None = None) -> tuple[
         f"WHEN {literal(code)} THEN {literal(neutralise(str(label)))}" for code, label in labels.items()
     )
     # An unknown integer code is written as a number (format_cell neutralises text only).
-    fallback = f"({value})::text" if all(type(c) is int for c in labels) else format_sql(value, TEXT, None, "")
+    fallback = f"({value})::text" if all(type(c) is int for c in labels) else format_sql(value, TEXT, None)
     return f"CASE {match or value} {branches} ELSE {fallback} END", SAFE_TEXT
 
 

@@ -195,7 +195,6 @@ def copy_select(queryset, columns: list, dialect: CsvDialect) -> tuple[str, tupl
     """
     if connections[queryset.db].vendor != "postgresql" or queryset.query.distinct or queryset.query.group_by:
         return None  # extra select expressions would change what DISTINCT or GROUP BY compare
-    tz_name = timezone.get_current_timezone_name()
     cells = {}
     for i, column in enumerate(columns):
         if column.convert is None:
@@ -205,9 +204,7 @@ def copy_select(queryset, columns: list, dialect: CsvDialect) -> tuple[str, tupl
             twin = getattr(column.convert, "sql", None)
         if twin is None:
             return None
-        cells[f"csv_cell_{i}"] = Cell(
-            lambda *values, twin=twin: format_sql(*twin(*values), dialect, tz_name), *column.fields
-        )
+        cells[f"csv_cell_{i}"] = Cell(lambda *values, twin=twin: format_sql(*twin(*values), dialect), *column.fields)
     return queryset.annotate(**cells).values_list(*cells).query.sql_with_params()
 
 
@@ -253,12 +250,23 @@ class ExportStream:
         select = copy_select(queryset, columns, dialect)
         self.copy = CopyCsv(*select, header=self.header, dialect=dialect, using=queryset.db) if select else None
         self.python_rows = 0
+        self._chunks = None
 
     @property
     def rows(self) -> int:
         return self.copy.rows if self.copy else self.python_rows
 
     def __iter__(self) -> Iterator[bytes]:
+        self._chunks = self._generate()
+        return self._chunks
+
+    def close(self) -> None:
+        """A download stopped half-way (StreamingHttpResponse calls this): end the COPY and its
+        transaction now, not whenever the garbage collector gets to the generator."""
+        if self._chunks is not None:
+            self._chunks.close()
+
+    def _generate(self) -> Iterator[bytes]:
         if self.copy:
             yield from self.copy
             return

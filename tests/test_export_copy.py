@@ -6,13 +6,17 @@ line breaks inside cells, empty and missing values, times on both sides of a day
 unknown codes, translated labels.
 """
 
+import csv
 import datetime
+import io
 import zoneinfo
 from decimal import Decimal
 
 import django_rq
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from rq import SimpleWorker
@@ -20,8 +24,9 @@ from rq import SimpleWorker
 from attempts.enums import Channel, Outcome, Reply
 from attempts.models import Attempt
 from config import csv_copy
+from config.csv_export import get_dialect
 from litigation.models import DefenderReferral
-from reports import exports
+from reports import columns, exports
 from reports.models import ExportJob
 from tests.factories import CaseFactory, LitigationActionFactory, PersonFactory, member, order_not_executed
 
@@ -214,3 +219,25 @@ def test_the_sql_path_is_never_used_for_another_teams_rows(login_as, team, data,
     body = download(login_as(outsider), reverse("reports:attempts_export"), {})
     assert copy_used == [True]
     assert body.count(b"\r\n") == 1  # the header only: scoping is the subquery's own WHERE
+
+
+def test_the_session_time_zone_is_put_back_and_a_stopped_download_ends_its_copy(
+    login_as, coordinator, data, monkeypatch
+):
+    # What the web server does when a user cancels a download: close the response's stream.
+    monkeypatch.setattr(csv_copy, "BLOCK_BYTES", 1)  # one block per row: stop with rows left to send
+    queryset = exports.KINDS["attempts"].build(exports.ExportRequest(user=coordinator, GET=QueryDict()))
+    stream = exports.ExportStream(queryset, list(columns.ATTEMPT_COLUMNS), get_dialect("rfc4180"))
+    chunks = iter(stream)
+    next(chunks)  # the header
+    next(chunks)  # the first rows: the COPY is running, in the project's time zone
+    stream.close()
+    with connection.cursor() as cursor:  # the connection is usable, in its own time zone again
+        cursor.execute("SHOW TimeZone")
+        assert cursor.fetchone()[0] == connection.timezone_name
+    body = download(login_as(coordinator), reverse("reports:attempts_export"), {})
+    header, *rows = csv.reader(io.StringIO(body.decode(), newline=""))
+    assert len(rows) == Attempt.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW TimeZone")
+        assert cursor.fetchone()[0] == connection.timezone_name
