@@ -1,3 +1,4 @@
+import django_rq
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -85,3 +86,12 @@ def verify_second_factor(client, user):
 @pytest.fixture
 def login_as():
     return login
+
+
+@pytest.fixture
+def exports_queue():
+    """The real `exports` queue on the test Redis, emptied before and after (reports' export jobs)."""
+    queue = django_rq.get_queue("exports")
+    queue.empty()
+    yield queue
+    queue.empty()

@@ -12,7 +12,6 @@ import io
 import zoneinfo
 from decimal import Decimal
 
-import django_rq
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -183,14 +182,6 @@ def test_times_are_paris_wall_times_with_their_offset(login_as, coordinator, dat
     local = first.moment.astimezone(PARIS)
     assert local.strftime("%Y-%m-%dT%H:%M:%S%z") in body  # e.g. 2026-01-25T01:30:00+0100
     assert "+0200" in body and "+0100" in body  # both sides of the change of time
-
-
-@pytest.fixture
-def exports_queue():
-    queue = django_rq.get_queue("exports")
-    queue.empty()
-    yield queue
-    queue.empty()
 
 
 def test_export_job_file_is_the_same_as_the_python_writer(

@@ -3,7 +3,6 @@ import datetime
 import io
 import re
 
-import django_rq
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -167,14 +166,6 @@ def test_saturation_export_per_prefecture_and_week(login_as, coordinator, data):
     assert header == [c.name for c in columns.SATURATION_COLUMNS]
     assert sum(int(r[3]) for r in rows) == 7  # the organisation's attempts, never another's
     assert sum(int(r[4]) for r in rows) == 4
-
-
-@pytest.fixture
-def exports_queue():
-    queue = django_rq.get_queue("exports")
-    queue.empty()
-    yield queue
-    queue.empty()
 
 
 def test_large_export_runs_as_a_job_scoped_to_its_owner(
