@@ -66,3 +66,27 @@ def test_nav_links_to_saturation_for_coordinators_only(login_as, coordinator, te
     url = reverse("attempts:saturation")
     assert url in login_as(coordinator).get(reverse("cases:list")).text
     assert url not in login_as(caseworker).get(reverse("cases:list")).text
+
+
+def test_rows_per_prefecture_and_procedure_sorted_by_department_then_latest_week_first(coordinator, team):
+    paris = CaseFactory(team=team, prefecture=prefecture("PREF-75"), procedure="first_application")
+    bobigny = CaseFactory(team=team, prefecture=prefecture("PREF-93"), procedure="first_application")
+    for days in (15, 1):
+        AttemptFactory(case=paris, moment=at(days))
+    AttemptFactory(case=bobigny, moment=at(1))
+    AttemptFactory(
+        case=CaseFactory(team=team, prefecture=prefecture("PREF-93"), procedure="first_application"), moment=at(1)
+    )
+    weeks = saturation_weeks(coordinator, weeks=4)
+    assert [(r.prefecture[-4:], r.cases, r.attempts) for r in weeks][:1] == [("(75)", 1, 1)]
+    assert [r.prefecture[-4:] for r in weeks] == sorted(r.prefecture[-4:] for r in weeks)
+    paris_weeks = [r.week for r in weeks if r.prefecture.endswith("(75)")]
+    assert paris_weeks == sorted(paris_weeks, reverse=True) and len(paris_weeks) == 2
+    (seine_week,) = [r for r in weeks if r.prefecture.endswith("(93)")]
+    assert (seine_week.cases, seine_week.attempts) == (2, 2)
+    summary = saturation_summary(coordinator)
+    assert [(r.prefecture[-4:], r.cases, r.attempts, r.booked_cases) for r in summary] == [
+        ("(75)", 1, 2, 0),
+        ("(93)", 2, 2, 0),
+    ]
+    assert all(r.median_days_to_appointment is None for r in summary)
