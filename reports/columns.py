@@ -231,8 +231,8 @@ def _is_set(value) -> bool:
     return value is not None
 
 
-LITIGATION_COLUMNS = (
-    C("action_id", _("Numéro de l'action contentieuse."), "id"),
+# The case a court action or a referral belongs to: the same columns, in the same places, in both.
+_CASE_OF_THE_ROW = (
     C("case_id", _("Numéro du dossier."), "case_id"),
     C("person_pseudonym", _("Identifiant pseudonyme et stable de la personne."), "case__person_id", convert=pseudonym),
     C("person_id", _("Numéro de la personne dans Plage libre."), "case__person_id", personal=True),
@@ -241,6 +241,11 @@ LITIGATION_COLUMNS = (
     C("team", _("Équipe qui suit le dossier."), "case__team__name"),
     C("prefecture_code", _("Code de la préfecture."), "case__prefecture__code"),
     C("prefecture", _("Nom de la préfecture."), "case__prefecture__name"),
+)
+
+LITIGATION_COLUMNS = (
+    C("action_id", _("Numéro de l'action contentieuse."), "id"),
+    *_CASE_OF_THE_ROW,
     C("court", _("Tribunal saisi."), "court"),
     C(
         "court_case_number",
@@ -279,14 +284,7 @@ LITIGATION_COLUMNS = (
 
 REFERRAL_COLUMNS = (
     C("referral_id", _("Numéro de la saisine."), "id"),
-    C("case_id", _("Numéro du dossier."), "case_id"),
-    C("person_pseudonym", _("Identifiant pseudonyme et stable de la personne."), "case__person_id", convert=pseudonym),
-    C("person_id", _("Numéro de la personne dans Plage libre."), "case__person_id", personal=True),
-    C("last_name", _("Nom de la personne."), "case__person__last_name", personal=True),
-    C("first_name", _("Prénom de la personne."), "case__person__first_name", personal=True),
-    C("team", _("Équipe qui suit le dossier."), "case__team__name"),
-    C("prefecture_code", _("Code de la préfecture."), "case__prefecture__code"),
-    C("prefecture", _("Nom de la préfecture."), "case__prefecture__name"),
+    *_CASE_OF_THE_ROW,
     C("channel", _("Mode de saisine (code stable)."), "channel"),
     C("channel_label", _("Mode de saisine (libellé)."), "channel", convert=_label(ReferralChannel.choices)),
     C(
